@@ -1,0 +1,114 @@
+//! Element types a [`Tensor`](crate::Tensor) can hold.
+//!
+//! Three levels of capability:
+//! - [`Element`]: anything storable (`bool` masks included): copy, compare, print.
+//! - [`Numeric`]: numbers with `+ - * /`, zero/one and lossy casts (f32, f64, i32, i64, u8, u32).
+//! - [`Float`]: real floating point numbers (f32, f64), the types training and gradient checks use.
+
+use std::fmt::{Debug, Display};
+
+use num_traits::{Bounded, FromPrimitive, Num, NumAssignOps, NumCast, ToPrimitive};
+
+/// The runtime name of an element type, used in error messages and serialised tensors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum DType {
+    /// `bool`
+    Bool,
+    /// `u8`
+    U8,
+    /// `u32`
+    U32,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+}
+
+impl Display for DType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            DType::Bool => "bool",
+            DType::U8 => "u8",
+            DType::U32 => "u32",
+            DType::I32 => "i32",
+            DType::I64 => "i64",
+            DType::F32 => "f32",
+            DType::F64 => "f64",
+        };
+        f.write_str(name)
+    }
+}
+
+/// Anything a tensor can store.
+pub trait Element:
+    Copy + Send + Sync + PartialEq + PartialOrd + Debug + Display + Default + 'static
+{
+    /// The runtime name of this type.
+    const DTYPE: DType;
+}
+
+/// Numbers: arithmetic, zero/one, bounds and casts between element types.
+pub trait Numeric:
+    Element + Num + NumAssignOps + NumCast + ToPrimitive + FromPrimitive + Bounded
+{
+    /// `self` converted to `f64` (exact for every supported type but large i64).
+    #[inline]
+    fn to_f64_lossy(self) -> f64 {
+        self.to_f64().unwrap_or(f64::NAN)
+    }
+    /// Converts an `f64` to this type, saturating at the bounds of integer types.
+    #[inline]
+    fn from_f64_lossy(v: f64) -> Self {
+        match <Self as NumCast>::from(v) {
+            Some(x) => x,
+            None if v.is_nan() => Self::zero(),
+            None if v > 0.0 => Self::max_value(),
+            None => Self::min_value(),
+        }
+    }
+}
+
+/// Real floating point numbers (f32 and f64).
+pub trait Float: Numeric + num_traits::Float + num_traits::FloatConst + std::iter::Sum {}
+
+macro_rules! element {
+    ($t:ty, $d:ident) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$d;
+        }
+    };
+}
+element!(bool, Bool);
+element!(u8, U8);
+element!(u32, U32);
+element!(i32, I32);
+element!(i64, I64);
+element!(f32, F32);
+element!(f64, F64);
+
+impl Numeric for u8 {}
+impl Numeric for u32 {}
+impl Numeric for i32 {}
+impl Numeric for i64 {}
+impl Numeric for f32 {}
+impl Numeric for f64 {}
+impl Float for f32 {}
+impl Float for f64 {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_f64_lossy_saturates_integers_and_maps_nan_to_zero() {
+        assert_eq!(u8::from_f64_lossy(300.0), 255);
+        assert_eq!(u8::from_f64_lossy(-3.0), 0);
+        assert_eq!(i32::from_f64_lossy(f64::NAN), 0);
+        assert_eq!(i64::from_f64_lossy(-2.7), -2);
+        assert_eq!(f32::from_f64_lossy(0.5), 0.5);
+    }
+}

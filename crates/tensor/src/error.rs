@@ -1,0 +1,111 @@
+//! The crate's one error type.
+//!
+//! # Error policy
+//! - Every operation whose validity depends on the shapes, axes or values of its inputs returns
+//!   [`Result<_, TensorError>`](Result). The error names the operation and the shapes involved,
+//!   e.g. `matmul: [2, 3] x [4, 5]: inner dimensions 3 != 4`.
+//! - Operations that cannot fail for any input (unary element-wise maps, scalar arithmetic,
+//!   views that are always valid such as `t()` on a 2-D tensor) return the tensor directly.
+//! - The `std::ops` operator impls (`&a + &b`, …) are shorthand for the fallible methods: they
+//!   panic with the same message the method would have returned. Use the methods where shapes come
+//!   from user data.
+//! - Nothing that reads user data panics.
+
+use crate::shape::Shape;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = TensorError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a tensor operation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TensorError {
+    /// Two operands whose shapes are incompatible for the operation.
+    #[error("{op}: {lhs} x {rhs}: {reason}")]
+    ShapeMismatch {
+        /// The operation.
+        op: &'static str,
+        /// Shape of the first operand.
+        lhs: Shape,
+        /// Shape of the second operand.
+        rhs: Shape,
+        /// Why they do not fit.
+        reason: String,
+    },
+    /// A single operand whose shape does not suit the operation.
+    #[error("{op}: shape {shape}: {reason}")]
+    InvalidShape {
+        /// The operation.
+        op: &'static str,
+        /// The offending shape.
+        shape: Shape,
+        /// Why it does not fit.
+        reason: String,
+    },
+    /// An axis outside `-rank..rank`.
+    #[error("{op}: axis {axis} is out of range for a tensor of rank {rank}")]
+    AxisOutOfRange {
+        /// The operation.
+        op: &'static str,
+        /// The requested axis.
+        axis: isize,
+        /// The tensor's rank.
+        rank: usize,
+    },
+    /// An index outside its dimension.
+    #[error("{op}: index {index} is out of range for dimension of size {size}")]
+    IndexOutOfRange {
+        /// The operation.
+        op: &'static str,
+        /// The requested index.
+        index: i64,
+        /// The size of the dimension.
+        size: usize,
+    },
+    /// The number of elements supplied does not match the shape.
+    #[error("{op}: shape {shape} needs {expected} elements, got {got}")]
+    ElementCount {
+        /// The operation.
+        op: &'static str,
+        /// The requested shape.
+        shape: Shape,
+        /// Elements the shape needs.
+        expected: usize,
+        /// Elements supplied.
+        got: usize,
+    },
+    /// An argument that is invalid for a reason other than shape.
+    #[error("{op}: {reason}")]
+    InvalidArgument {
+        /// The operation.
+        op: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl TensorError {
+    /// Shorthand for [`TensorError::ShapeMismatch`].
+    pub fn mismatch(op: &'static str, lhs: &Shape, rhs: &Shape, reason: impl Into<String>) -> Self {
+        TensorError::ShapeMismatch {
+            op,
+            lhs: lhs.clone(),
+            rhs: rhs.clone(),
+            reason: reason.into(),
+        }
+    }
+    /// Shorthand for [`TensorError::InvalidShape`].
+    pub fn shape(op: &'static str, shape: &Shape, reason: impl Into<String>) -> Self {
+        TensorError::InvalidShape {
+            op,
+            shape: shape.clone(),
+            reason: reason.into(),
+        }
+    }
+    /// Shorthand for [`TensorError::InvalidArgument`].
+    pub fn arg(op: &'static str, reason: impl Into<String>) -> Self {
+        TensorError::InvalidArgument {
+            op,
+            reason: reason.into(),
+        }
+    }
+}

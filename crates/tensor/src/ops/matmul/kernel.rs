@@ -1,0 +1,247 @@
+//! The one entry point to the `gemm` crate: a bounds-checked strided matrix product.
+//!
+//! Every matrix product in the crate (matmul, convolution through im2col, their backward
+//! kernels) goes through [`gemm_into`]. The `gemm` crate is built with its `x86-v4` feature, so it
+//! carries AVX-512 kernels and picks AVX-512, AVX2/FMA or SSE at run time by CPU detection.
+
+use gemm::Parallelism;
+
+use crate::element::Float;
+
+/// Multiply-adds (m·n·k) above which a product is split across the rayon pool.
+pub const PARALLEL_FLOPS: usize = 1 << 18;
+
+/// A strided read-only matrix inside a slice: element (i, j) is
+/// `data[offset + i·row_stride + j·col_stride]`.
+#[derive(Clone, Copy, Debug)]
+pub struct MatRef<'a, T> {
+    /// The storage.
+    pub data: &'a [T],
+    /// Index of element (0, 0).
+    pub offset: usize,
+    /// Step between rows.
+    pub row_stride: isize,
+    /// Step between columns.
+    pub col_stride: isize,
+}
+
+/// A strided writable matrix inside a slice.
+#[derive(Debug)]
+pub struct MatMut<'a, T> {
+    /// The storage.
+    pub data: &'a mut [T],
+    /// Index of element (0, 0).
+    pub offset: usize,
+    /// Step between rows.
+    pub row_stride: isize,
+    /// Step between columns.
+    pub col_stride: isize,
+}
+
+impl<'a, T> MatRef<'a, T> {
+    /// A row-major matrix with `cols` columns starting at `offset`.
+    pub fn row_major(data: &'a [T], offset: usize, cols: usize) -> Self {
+        MatRef {
+            data,
+            offset,
+            row_stride: cols as isize,
+            col_stride: 1,
+        }
+    }
+    /// The transpose (a view).
+    pub fn t(self) -> Self {
+        MatRef {
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+}
+
+impl<'a, T> MatMut<'a, T> {
+    /// A row-major matrix with `cols` columns starting at `offset`.
+    pub fn row_major(data: &'a mut [T], offset: usize, cols: usize) -> Self {
+        MatMut {
+            data,
+            offset,
+            row_stride: cols as isize,
+            col_stride: 1,
+        }
+    }
+}
+
+/// Smallest and largest storage index an `rows×cols` strided matrix touches.
+fn span(offset: usize, rows: usize, cols: usize, rs: isize, cs: isize) -> (isize, isize) {
+    let mut lo = offset as isize;
+    let mut hi = offset as isize;
+    for (n, s) in [(rows, rs), (cols, cs)] {
+        let reach = (n as isize - 1) * s;
+        if reach < 0 {
+            lo += reach;
+        } else {
+            hi += reach;
+        }
+    }
+    (lo, hi)
+}
+
+fn check_bounds(
+    what: &str,
+    len: usize,
+    offset: usize,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+) {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let (lo, hi) = span(offset, rows, cols, rs, cs);
+    assert!(lo >= 0 && (hi as usize) < len, "gemm: {what} matrix {rows}x{cols} (strides {rs},{cs}) at offset {offset} exceeds storage of {len}");
+}
+
+/// `dst = lhs · rhs` (or `dst += lhs · rhs` when `accumulate`), for an m×k `lhs` and k×n
+/// `rhs`. Runs on the rayon pool when `parallel` and the product is large enough.
+///
+/// # Panics
+/// When a matrix reaches outside its slice (an internal error: callers compute shapes).
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_into<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: MatMut<'_, T>,
+    lhs: MatRef<'_, T>,
+    rhs: MatRef<'_, T>,
+    accumulate: bool,
+    parallel: bool,
+) {
+    check_bounds(
+        "dst",
+        dst.data.len(),
+        dst.offset,
+        m,
+        n,
+        dst.row_stride,
+        dst.col_stride,
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            for i in 0..m {
+                for j in 0..n {
+                    let idx = dst.offset as isize
+                        + i as isize * dst.row_stride
+                        + j as isize * dst.col_stride;
+                    dst.data[idx as usize] = T::zero();
+                }
+            }
+        }
+        return;
+    }
+    check_bounds(
+        "lhs",
+        lhs.data.len(),
+        lhs.offset,
+        m,
+        k,
+        lhs.row_stride,
+        lhs.col_stride,
+    );
+    check_bounds(
+        "rhs",
+        rhs.data.len(),
+        rhs.offset,
+        k,
+        n,
+        rhs.row_stride,
+        rhs.col_stride,
+    );
+    let threads = rayon::current_num_threads();
+    let parallelism = if parallel && threads > 1 && m * n * k >= PARALLEL_FLOPS {
+        Parallelism::Rayon(threads)
+    } else {
+        Parallelism::None
+    };
+    // SAFETY: the three matrices were checked to lie inside their slices above; `dst` is borrowed
+    // mutably, so it cannot alias `lhs` or `rhs`. T is f32 or f64, both supported by `gemm`.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.data.as_mut_ptr().add(dst.offset),
+            dst.col_stride,
+            dst.row_stride,
+            accumulate,
+            lhs.data.as_ptr().add(lhs.offset),
+            lhs.col_stride,
+            lhs.row_stride,
+            rhs.data.as_ptr().add(rhs.offset),
+            rhs.col_stride,
+            rhs.row_stride,
+            T::one(),
+            T::one(),
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_product_and_accumulate_match_hand_values() {
+        let a = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0]; // 2x3
+        let b = [7.0f64, 8.0, 9.0, 10.0, 11.0, 12.0]; // 3x2
+        let mut c = [1.0f64; 4];
+        gemm_into(
+            2,
+            2,
+            3,
+            MatMut::row_major(&mut c, 0, 2),
+            MatRef::row_major(&a, 0, 3),
+            MatRef::row_major(&b, 0, 2),
+            false,
+            false,
+        );
+        assert_eq!(c, [58.0, 64.0, 139.0, 154.0]);
+        gemm_into(
+            2,
+            2,
+            3,
+            MatMut::row_major(&mut c, 0, 2),
+            MatRef::row_major(&a, 0, 3),
+            MatRef::row_major(&b, 0, 2),
+            true,
+            false,
+        );
+        assert_eq!(c, [116.0, 128.0, 278.0, 308.0]);
+    }
+
+    #[test]
+    fn transposed_operands_need_no_copy() {
+        let a = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0]; // stored 3x2, used as its transpose 2x3
+        let b = [7.0f32, 8.0, 9.0, 10.0, 11.0, 12.0];
+        let mut c = [0.0f32; 4];
+        gemm_into(
+            2,
+            2,
+            3,
+            MatMut::row_major(&mut c, 0, 2),
+            MatRef::row_major(&a, 0, 2).t(),
+            MatRef::row_major(&b, 0, 2),
+            false,
+            false,
+        );
+        // aᵀ = [[1,3,5],[2,4,6]]
+        assert_eq!(c, [89.0, 98.0, 116.0, 128.0]);
+    }
+}

@@ -1,0 +1,3 @@
+//! Matrix multiplication: 2-D, batched, broadcast batch dimensions, strided operands.
+
+pub mod kernel;

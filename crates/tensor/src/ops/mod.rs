@@ -1,0 +1,4 @@
+//! Operations, one folder per family.
+
+pub mod elementwise;
+pub mod matmul;

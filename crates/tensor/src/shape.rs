@@ -1,0 +1,204 @@
+//! [`Shape`]: the dimensions of a tensor, and the rules that combine shapes (broadcasting, axes).
+
+use std::fmt;
+use std::ops::Deref;
+
+use smallvec::SmallVec;
+
+use crate::error::{Result, TensorError};
+
+/// Dimensions stored inline for tensors of rank up to 6 (no heap allocation on the hot path).
+pub type Dims = SmallVec<[usize; 6]>;
+
+/// The dimensions of a tensor, outermost first. A scalar has the empty shape `[]`.
+#[derive(Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+pub struct Shape(Dims);
+
+impl Shape {
+    /// A shape from its dimensions.
+    pub fn new(dims: &[usize]) -> Self {
+        Shape(SmallVec::from_slice(dims))
+    }
+    /// The empty shape of a scalar.
+    pub fn scalar() -> Self {
+        Shape(SmallVec::new())
+    }
+    /// Number of dimensions.
+    pub fn rank(&self) -> usize {
+        self.0.len()
+    }
+    /// Number of elements (1 for a scalar).
+    pub fn numel(&self) -> usize {
+        self.0.iter().product()
+    }
+    /// The dimensions as a slice.
+    pub fn dims(&self) -> &[usize] {
+        &self.0
+    }
+    /// Mutable access to the dimensions.
+    pub(crate) fn dims_mut(&mut self) -> &mut Dims {
+        &mut self.0
+    }
+    /// Row-major (C order) strides of a contiguous tensor of this shape.
+    pub fn contiguous_strides(&self) -> SmallVec<[isize; 6]> {
+        let mut strides: SmallVec<[isize; 6]> = SmallVec::from_elem(0, self.rank());
+        let mut acc = 1isize;
+        for i in (0..self.rank()).rev() {
+            strides[i] = acc;
+            acc *= self.0[i] as isize;
+        }
+        strides
+    }
+
+    /// Resolves a possibly negative axis (`-1` is the last) against this shape's rank.
+    pub fn axis(&self, op: &'static str, axis: isize) -> Result<usize> {
+        resolve_axis(op, axis, self.rank())
+    }
+
+    /// The shape two operands broadcast to under numpy's rules: dimensions are aligned from the
+    /// right, and each pair must be equal or contain a 1.
+    pub fn broadcast(op: &'static str, lhs: &Shape, rhs: &Shape) -> Result<Shape> {
+        let rank = lhs.rank().max(rhs.rank());
+        let mut dims: Dims = SmallVec::from_elem(0, rank);
+        for i in 0..rank {
+            let a = dim_from_right(lhs, rank - 1 - i);
+            let b = dim_from_right(rhs, rank - 1 - i);
+            dims[i] = match (a, b) {
+                (a, b) if a == b => a,
+                (1, b) => b,
+                (a, 1) => a,
+                (a, b) => {
+                    return Err(TensorError::mismatch(
+                        op,
+                        lhs,
+                        rhs,
+                        format!(
+                            "cannot broadcast: dimension {} is {a} against {b}",
+                            i as isize - rank as isize
+                        ),
+                    ))
+                }
+            };
+        }
+        Ok(Shape(dims))
+    }
+}
+
+/// The `i`-th dimension counted from the right (0 = last); 1 past the rank.
+fn dim_from_right(shape: &Shape, i: usize) -> usize {
+    if i < shape.rank() {
+        shape.0[shape.rank() - 1 - i]
+    } else {
+        1
+    }
+}
+
+/// Resolves a possibly negative axis against `rank`.
+pub fn resolve_axis(op: &'static str, axis: isize, rank: usize) -> Result<usize> {
+    let r = rank as isize;
+    let a = if axis < 0 { axis + r } else { axis };
+    if a < 0 || a >= r {
+        Err(TensorError::AxisOutOfRange { op, axis, rank })
+    } else {
+        Ok(a as usize)
+    }
+}
+
+/// Resolves a list of axes, rejecting duplicates; returns them sorted.
+pub fn resolve_axes(op: &'static str, axes: &[isize], rank: usize) -> Result<SmallVec<[usize; 6]>> {
+    let mut out: SmallVec<[usize; 6]> = SmallVec::new();
+    for &a in axes {
+        let a = resolve_axis(op, a, rank)?;
+        if out.contains(&a) {
+            return Err(TensorError::arg(
+                op,
+                format!("axis {a} is repeated in {axes:?}"),
+            ));
+        }
+        out.push(a);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+impl Deref for Shape {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0.as_slice())
+    }
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0.as_slice())
+    }
+}
+
+impl From<&[usize]> for Shape {
+    fn from(d: &[usize]) -> Self {
+        Shape::new(d)
+    }
+}
+impl<const N: usize> From<[usize; N]> for Shape {
+    fn from(d: [usize; N]) -> Self {
+        Shape::new(&d)
+    }
+}
+impl<const N: usize> From<&[usize; N]> for Shape {
+    fn from(d: &[usize; N]) -> Self {
+        Shape::new(d)
+    }
+}
+impl From<Vec<usize>> for Shape {
+    fn from(d: Vec<usize>) -> Self {
+        Shape::new(&d)
+    }
+}
+impl From<&Vec<usize>> for Shape {
+    fn from(d: &Vec<usize>) -> Self {
+        Shape::new(d)
+    }
+}
+impl From<&Shape> for Shape {
+    fn from(s: &Shape) -> Self {
+        s.clone()
+    }
+}
+impl From<Dims> for Shape {
+    fn from(d: Dims) -> Self {
+        Shape(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broadcast_aligns_from_the_right() {
+        let s = Shape::broadcast("add", &Shape::new(&[4, 1, 3]), &Shape::new(&[5, 1])).unwrap();
+        assert_eq!(s.dims(), &[4, 5, 3]);
+    }
+
+    #[test]
+    fn broadcast_error_names_op_and_both_shapes() {
+        let e = Shape::broadcast("mul", &Shape::new(&[2, 3]), &Shape::new(&[4])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mul: [2, 3] x [4]: cannot broadcast: dimension -1 is 3 against 4"
+        );
+    }
+
+    #[test]
+    fn negative_axes_count_from_the_end() {
+        assert_eq!(resolve_axis("sum", -1, 3).unwrap(), 2);
+        assert!(resolve_axis("sum", 3, 3).is_err());
+        assert!(resolve_axes("sum", &[0, -3], 3).is_err());
+    }
+}

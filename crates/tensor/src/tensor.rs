@@ -1,0 +1,362 @@
+//! [`Tensor`]: shared storage plus a [`Layout`]; constructors, accessors and copies.
+
+use std::sync::Arc;
+
+use crate::element::{DType, Element, Float, Numeric};
+use crate::error::{Result, TensorError};
+use crate::layout::{for_each_row, Layout};
+use crate::shape::Shape;
+
+/// An n-dimensional array of `T` (f32 by default).
+///
+/// The storage is reference counted and shared by views: cloning a tensor or taking a view
+/// (`transpose`, `narrow`, `reshape` where possible, …) copies no elements. Tensors are immutable
+/// values; operations return new tensors.
+#[derive(Clone)]
+pub struct Tensor<T: Element = f32> {
+    pub(crate) storage: Arc<Vec<T>>,
+    pub(crate) layout: Layout,
+}
+
+impl<T: Element> Tensor<T> {
+    /// A tensor owning `data` laid out row-major in `shape`.
+    ///
+    /// # Errors
+    /// [`TensorError::ElementCount`] when `data.len()` differs from the shape's element count.
+    pub fn from_vec(data: Vec<T>, shape: impl Into<Shape>) -> Result<Self> {
+        let shape = shape.into();
+        if data.len() != shape.numel() {
+            return Err(TensorError::ElementCount {
+                op: "from_vec",
+                expected: shape.numel(),
+                got: data.len(),
+                shape,
+            });
+        }
+        Ok(Self::from_vec_unchecked(data, shape))
+    }
+    /// Like [`from_vec`](Self::from_vec) for callers that computed `data` from `shape`.
+    pub(crate) fn from_vec_unchecked(data: Vec<T>, shape: Shape) -> Self {
+        debug_assert_eq!(data.len(), shape.numel());
+        Tensor {
+            storage: Arc::new(data),
+            layout: Layout::contiguous(shape),
+        }
+    }
+    /// A tensor copying `data` into `shape`.
+    ///
+    /// # Errors
+    /// [`TensorError::ElementCount`] when the lengths disagree.
+    pub fn from_slice(data: &[T], shape: impl Into<Shape>) -> Result<Self> {
+        Self::from_vec(data.to_vec(), shape)
+    }
+    /// A 1-D tensor of `data`.
+    pub fn from_vec1(data: Vec<T>) -> Self {
+        let n = data.len();
+        Self::from_vec_unchecked(data, Shape::new(&[n]))
+    }
+    /// A 2-D tensor from rows of equal length.
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidArgument`] when the rows differ in length.
+    pub fn from_rows<R: AsRef<[T]>>(rows: &[R]) -> Result<Self> {
+        let cols = rows.first().map_or(0, |r| r.as_ref().len());
+        let mut data = Vec::with_capacity(rows.len() * cols);
+        for (i, r) in rows.iter().enumerate() {
+            let r = r.as_ref();
+            if r.len() != cols {
+                return Err(TensorError::arg(
+                    "from_rows",
+                    format!("row {i} has {} elements, row 0 has {cols}", r.len()),
+                ));
+            }
+            data.extend_from_slice(r);
+        }
+        Ok(Self::from_vec_unchecked(
+            data,
+            Shape::new(&[rows.len(), cols]),
+        ))
+    }
+    /// A 0-dimensional tensor holding `value`.
+    pub fn scalar(value: T) -> Self {
+        Self::from_vec_unchecked(vec![value], Shape::scalar())
+    }
+    /// A tensor of `shape` filled with `value`.
+    pub fn full(shape: impl Into<Shape>, value: T) -> Self {
+        let shape = shape.into();
+        Self::from_vec_unchecked(vec![value; shape.numel()], shape)
+    }
+    /// A tensor of `shape` whose element at row-major position `i` is `f(i)`.
+    pub fn from_fn(shape: impl Into<Shape>, f: impl FnMut(usize) -> T) -> Self {
+        let shape = shape.into();
+        let data = (0..shape.numel()).map(f).collect();
+        Self::from_vec_unchecked(data, shape)
+    }
+
+    /// The logical shape.
+    pub fn shape(&self) -> &Shape {
+        &self.layout.shape
+    }
+    /// The dimensions as a slice (same as `shape().dims()`).
+    pub fn dims(&self) -> &[usize] {
+        self.layout.shape.dims()
+    }
+    /// Size of dimension `axis` (negative counts from the end).
+    ///
+    /// # Errors
+    /// [`TensorError::AxisOutOfRange`].
+    pub fn dim(&self, axis: isize) -> Result<usize> {
+        Ok(self.dims()[self.shape().axis("dim", axis)?])
+    }
+    /// Number of dimensions.
+    pub fn rank(&self) -> usize {
+        self.layout.shape.rank()
+    }
+    /// Number of elements.
+    pub fn numel(&self) -> usize {
+        self.layout.shape.numel()
+    }
+    /// The layout (shape, strides, offset) over the storage.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+    /// Strides in elements.
+    pub fn strides(&self) -> &[isize] {
+        self.layout.strides()
+    }
+    /// The runtime element type.
+    pub fn dtype(&self) -> DType {
+        T::DTYPE
+    }
+    /// The whole underlying storage (shared with every view of it).
+    pub fn storage(&self) -> &[T] {
+        &self.storage
+    }
+    /// True when the two tensors share storage.
+    pub fn shares_storage_with(&self, other: &Tensor<T>) -> bool {
+        Arc::ptr_eq(&self.storage, &other.storage)
+    }
+    /// True when the elements are laid out row-major without gaps.
+    pub fn is_contiguous(&self) -> bool {
+        self.layout.is_contiguous()
+    }
+    /// The elements as a row-major slice, when the tensor is contiguous.
+    pub fn as_slice(&self) -> Option<&[T]> {
+        self.layout.contiguous_range().map(|r| &self.storage[r])
+    }
+    /// A contiguous tensor with the same elements: `self` (no copy) when already contiguous.
+    pub fn contiguous(&self) -> Tensor<T> {
+        if self.is_contiguous() {
+            return self.clone();
+        }
+        Self::from_vec_unchecked(self.to_vec(), self.shape().clone())
+    }
+    /// The elements in row-major logical order.
+    pub fn to_vec(&self) -> Vec<T> {
+        if let Some(s) = self.as_slice() {
+            return s.to_vec();
+        }
+        let mut out = Vec::with_capacity(self.numel());
+        let data = &self.storage[..];
+        for_each_row([&self.layout], |[start], len, [stride]| {
+            if stride == 1 {
+                out.extend_from_slice(&data[start..start + len]);
+            } else {
+                let mut o = start as isize;
+                for _ in 0..len {
+                    out.push(data[o as usize]);
+                    o += stride;
+                }
+            }
+        });
+        out
+    }
+    /// The element at a multi-index.
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidArgument`] for a wrong number of indices,
+    /// [`TensorError::IndexOutOfRange`] for an index past its dimension.
+    pub fn get(&self, index: &[usize]) -> Result<T> {
+        if index.len() != self.rank() {
+            return Err(TensorError::arg(
+                "get",
+                format!(
+                    "{} indices for a tensor of shape {}",
+                    index.len(),
+                    self.shape()
+                ),
+            ));
+        }
+        for (&i, &d) in index.iter().zip(self.dims()) {
+            if i >= d {
+                return Err(TensorError::IndexOutOfRange {
+                    op: "get",
+                    index: i as i64,
+                    size: d,
+                });
+            }
+        }
+        Ok(self.storage[self.layout.index_of(index)])
+    }
+    /// The single element of a tensor with one element (of any rank).
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidShape`] when the tensor has more or fewer than one element.
+    pub fn item(&self) -> Result<T> {
+        if self.numel() != 1 {
+            return Err(TensorError::shape(
+                "item",
+                self.shape(),
+                "needs exactly one element",
+            ));
+        }
+        Ok(self.storage[self.layout.offset])
+    }
+    /// Applies `f` to every element, producing a new contiguous tensor (of any element type).
+    pub fn map<U: Element>(&self, f: impl Fn(T) -> U) -> Tensor<U> {
+        let data: Vec<U> = match self.as_slice() {
+            Some(s) => s.iter().map(|&x| f(x)).collect(),
+            None => {
+                let mut out = Vec::with_capacity(self.numel());
+                let data = &self.storage[..];
+                for_each_row([&self.layout], |[start], len, [stride]| {
+                    let mut o = start as isize;
+                    for _ in 0..len {
+                        out.push(f(data[o as usize]));
+                        o += stride;
+                    }
+                });
+                out
+            }
+        };
+        Tensor::from_vec_unchecked(data, self.shape().clone())
+    }
+}
+
+impl<T: Numeric> Tensor<T> {
+    /// A tensor of zeros.
+    pub fn zeros(shape: impl Into<Shape>) -> Self {
+        Self::full(shape, T::zero())
+    }
+    /// A tensor of ones.
+    pub fn ones(shape: impl Into<Shape>) -> Self {
+        Self::full(shape, T::one())
+    }
+    /// Zeros with the shape of `other`.
+    pub fn zeros_like(other: &Tensor<T>) -> Self {
+        Self::zeros(other.shape())
+    }
+    /// Ones with the shape of `other`.
+    pub fn ones_like(other: &Tensor<T>) -> Self {
+        Self::ones(other.shape())
+    }
+    /// The n×n identity matrix.
+    pub fn eye(n: usize) -> Self {
+        let mut data = vec![T::zero(); n * n];
+        for i in 0..n {
+            data[i * n + i] = T::one();
+        }
+        Self::from_vec_unchecked(data, Shape::new(&[n, n]))
+    }
+    /// `[start, start+step, …]` up to but excluding `end`, like `numpy.arange`.
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign.
+    pub fn arange(start: T, end: T, step: T) -> Result<Self> {
+        let (s, e, st) = (
+            start.to_f64_lossy(),
+            end.to_f64_lossy(),
+            step.to_f64_lossy(),
+        );
+        if st == 0.0 || (e - s) * st < 0.0 {
+            return Err(TensorError::arg(
+                "arange",
+                format!("step {step} cannot go from {start} to {end}"),
+            ));
+        }
+        let n = ((e - s) / st).ceil().max(0.0) as usize;
+        let mut data = Vec::with_capacity(n);
+        let mut v = start;
+        for _ in 0..n {
+            data.push(v);
+            v += step;
+        }
+        Ok(Self::from_vec1(data))
+    }
+    /// Converts every element to another numeric type (saturating for integers, like `as`).
+    pub fn cast<U: Numeric>(&self) -> Tensor<U> {
+        self.map(|x| U::from_f64_lossy(x.to_f64_lossy()))
+    }
+}
+
+impl<T: Float> Tensor<T> {
+    /// `n` evenly spaced values from `start` to `end` inclusive, like `numpy.linspace`.
+    pub fn linspace(start: T, end: T, n: usize) -> Self {
+        if n == 1 {
+            return Self::from_vec1(vec![start]);
+        }
+        let step = (end - start) / T::from_f64_lossy((n.max(2) - 1) as f64);
+        Self::from_fn(Shape::new(&[n]), |i| {
+            if i + 1 == n {
+                end
+            } else {
+                start + step * T::from_f64_lossy(i as f64)
+            }
+        })
+    }
+}
+
+impl<T: Element> std::fmt::Debug for Tensor<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tensor<{}>{} {}", T::DTYPE, self.shape(), self)
+    }
+}
+
+impl<T: Element> PartialEq for Tensor<T> {
+    /// Equal shapes and equal elements (layouts may differ).
+    fn eq(&self, other: &Self) -> bool {
+        self.shape() == other.shape() && self.to_vec() == other.to_vec()
+    }
+}
+
+impl<T: Element> Default for Tensor<T> {
+    fn default() -> Self {
+        Self::from_vec_unchecked(Vec::new(), Shape::new(&[0]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_vec_rejects_wrong_element_count_naming_shape() {
+        let e = Tensor::from_vec(vec![1.0f32; 5], [2, 3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "from_vec: shape [2, 3] needs 6 elements, got 5"
+        );
+    }
+
+    #[test]
+    fn arange_and_linspace_match_numpy() {
+        assert_eq!(Tensor::arange(0i64, 5, 2).unwrap().to_vec(), vec![0, 2, 4]);
+        assert_eq!(
+            Tensor::arange(1.0f64, 0.0, -0.25).unwrap().to_vec(),
+            vec![1.0, 0.75, 0.5, 0.25]
+        );
+        assert!(Tensor::arange(0i32, 5, -1).is_err());
+        assert_eq!(
+            Tensor::linspace(0.0f64, 1.0, 5).to_vec(),
+            vec![0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+    }
+
+    #[test]
+    fn get_checks_every_index() {
+        let t = Tensor::from_vec((0..6).collect::<Vec<i32>>(), [2, 3]).unwrap();
+        assert_eq!(t.get(&[1, 2]).unwrap(), 5);
+        assert!(t.get(&[2, 0]).is_err());
+        assert!(t.get(&[0]).is_err());
+    }
+}
