@@ -1,1 +1,29 @@
-//! scalpel
+//! # scalpel
+//!
+//! A deep learning library written from zero in Rust, following the book "Anatomy of Deep
+//! Learning Principles: writing a deep learning library from scratch". This facade re-exports
+//! the layered crates; pick a single crate instead when you need only one layer:
+//!
+//! | crate | what it holds |
+//! |---|---|
+//! | [`tensor`] (`scalpel-tensor`) | n-d strided tensors and every numeric kernel |
+//! | `scalpel-autograd` | reverse-mode automatic differentiation, gradcheck |
+//! | `scalpel-nn` | modules, layers, losses, initialisation, state dicts |
+//! | `scalpel-optim` | optimizers, schedules, gradient clipping |
+//! | `scalpel-data` | datasets, loaders, file formats |
+//! | `scalpel-models` | the book's models and the Trainer |
+//!
+//! ```
+//! use scalpel::prelude::*;
+//! let x = Tensor::from_vec(vec![1.0f32, -2.0, 3.0], [3]).unwrap();
+//! assert_eq!(x.relu().to_vec(), vec![1.0, 0.0, 3.0]);
+//! ```
+
+#![warn(missing_docs)]
+
+pub use scalpel_tensor as tensor;
+
+/// The names most programs need, in one import: `use scalpel::prelude::*;`.
+pub mod prelude {
+    pub use scalpel_tensor::{DType, Element, Float, Numeric, Shape, Tensor, TensorError};
+}

@@ -1,1 +1,45 @@
-fn main() {}
+//! `cargo xtask`: scalpel's test driver.
+//!
+//! - `cargo xtask ci`        every check CI runs, with a summary (exit 1 if any fails)
+//! - `cargo xtask layering`  the crate layering rule of DESIGN.md, checked on `cargo metadata`
+//! - `cargo xtask bench [WORKLOAD…] [--threads N]`  the workloads of BENCHMARKS.md
+
+mod bench;
+mod ci;
+mod layering;
+
+use std::process::ExitCode;
+
+fn usage() -> &'static str {
+    "usage: cargo xtask <command>\n\
+     commands:\n  \
+       ci                              run every check (fmt, clippy, tests, layering, …)\n  \
+       layering                        check that crates depend only on crates beneath them\n  \
+       bench [WORKLOAD…] [--threads N] run the benchmark workloads of BENCHMARKS.md"
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "ci" => ci::run(rest),
+        "layering" => layering::run(),
+        "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("{}", usage());
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{}", usage())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {cmd}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

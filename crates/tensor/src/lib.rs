@@ -33,6 +33,8 @@ pub mod element;
 pub mod error;
 pub mod layout;
 pub mod ops;
+pub mod random;
+mod serde_impl;
 pub mod shape;
 mod tensor;
 mod view;

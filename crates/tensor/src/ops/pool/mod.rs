@@ -1,0 +1,1 @@
+//! pool operations (being written).

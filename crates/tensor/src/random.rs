@@ -1,0 +1,1 @@
+//! Seeded random tensors (being written).
