@@ -23,14 +23,35 @@ fn cargo(args: &[&str]) -> Result<(), String> {
 
 fn steps() -> Vec<Step> {
     vec![
-        Step { name: "fmt", run: Box::new(|| cargo(&["fmt", "--all", "--", "--check"])) },
+        Step {
+            name: "fmt",
+            run: Box::new(|| cargo(&["fmt", "--all", "--", "--check"])),
+        },
         Step {
             name: "clippy",
-            run: Box::new(|| cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
+            run: Box::new(|| {
+                cargo(&[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+            }),
         },
-        Step { name: "test", run: Box::new(|| cargo(&["test", "--workspace", "--release"])) },
-        Step { name: "doc", run: Box::new(doc) },
-        Step { name: "layering", run: Box::new(crate::layering::run) },
+        Step {
+            name: "test",
+            run: Box::new(|| cargo(&["test", "--workspace", "--release"])),
+        },
+        Step {
+            name: "doc",
+            run: Box::new(doc),
+        },
+        Step {
+            name: "layering",
+            run: Box::new(crate::layering::run),
+        },
     ]
 }
 
@@ -64,7 +85,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         results.push((step.name, r, t.elapsed()));
     }
-    println!("\n==> xtask ci summary ({:.0} s)", start.elapsed().as_secs_f64());
+    println!(
+        "\n==> xtask ci summary ({:.0} s)",
+        start.elapsed().as_secs_f64()
+    );
     let mut failed = 0;
     for (name, r, t) in &results {
         let status = if r.is_ok() { "ok" } else { "FAILED" };

@@ -45,7 +45,11 @@ pub fn check(graph: &BTreeMap<String, Vec<(String, String)>>) -> Vec<Violation> 
         let Some(ok) = allowed(from) else { continue };
         for (to, kind) in deps {
             if to != from && !ok.contains(&to.as_str()) {
-                out.push(Violation { from: from.clone(), to: to.clone(), kind: kind.clone() });
+                out.push(Violation {
+                    from: from.clone(),
+                    to: to.clone(),
+                    kind: kind.clone(),
+                });
             }
         }
     }
@@ -59,13 +63,20 @@ fn workspace_graph() -> Result<BTreeMap<String, Vec<(String, String)>>, String> 
         .output()
         .map_err(|e| format!("could not run cargo metadata: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let meta: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
-    let packages = meta["packages"].as_array().ok_or("cargo metadata: no packages")?;
-    let names: Vec<String> =
-        packages.iter().filter_map(|p| p["name"].as_str().map(String::from)).collect();
+    let packages = meta["packages"]
+        .as_array()
+        .ok_or("cargo metadata: no packages")?;
+    let names: Vec<String> = packages
+        .iter()
+        .filter_map(|p| p["name"].as_str().map(String::from))
+        .collect();
     let mut graph = BTreeMap::new();
     for p in packages {
         let name = p["name"].as_str().unwrap_or_default().to_string();
@@ -88,10 +99,16 @@ pub fn run() -> Result<(), String> {
     let graph = workspace_graph()?;
     let violations = check(&graph);
     for v in &violations {
-        eprintln!("layering: {} has a {} dependency on {}, which DESIGN.md does not allow", v.from, v.kind, v.to);
+        eprintln!(
+            "layering: {} has a {} dependency on {}, which DESIGN.md does not allow",
+            v.from, v.kind, v.to
+        );
     }
     if violations.is_empty() {
-        println!("layering: {} workspace crates, every dependency points downwards", graph.len());
+        println!(
+            "layering: {} workspace crates, every dependency points downwards",
+            graph.len()
+        );
         Ok(())
     } else {
         Err(format!("{} forbidden dependencies", violations.len()))
@@ -106,7 +123,12 @@ mod tests {
         edges
             .iter()
             .map(|(from, deps)| {
-                (from.to_string(), deps.iter().map(|(t, k)| (t.to_string(), k.to_string())).collect())
+                (
+                    from.to_string(),
+                    deps.iter()
+                        .map(|(t, k)| (t.to_string(), k.to_string()))
+                        .collect(),
+                )
             })
             .collect()
     }
@@ -115,13 +137,21 @@ mod tests {
     fn sideways_upward_and_dev_dependencies_are_reported() {
         let g = graph(&[
             ("scalpel-tensor", &[("scalpel-autograd", "normal")]),
-            ("scalpel-data", &[("scalpel-tensor", "normal"), ("scalpel-nn", "dev")]),
-            ("scalpel-optim", &[("scalpel-nn", "normal"), ("scalpel-autograd", "normal")]),
+            (
+                "scalpel-data",
+                &[("scalpel-tensor", "normal"), ("scalpel-nn", "dev")],
+            ),
+            (
+                "scalpel-optim",
+                &[("scalpel-nn", "normal"), ("scalpel-autograd", "normal")],
+            ),
             ("xtask", &[("scalpel-models", "normal")]),
         ]);
         let v = check(&g);
-        let pairs: Vec<(&str, &str, &str)> =
-            v.iter().map(|v| (v.from.as_str(), v.to.as_str(), v.kind.as_str())).collect();
+        let pairs: Vec<(&str, &str, &str)> = v
+            .iter()
+            .map(|v| (v.from.as_str(), v.to.as_str(), v.kind.as_str()))
+            .collect();
         assert_eq!(
             pairs,
             vec![
@@ -137,8 +167,14 @@ mod tests {
         let g = graph(&[
             ("scalpel-tensor", &[]),
             ("scalpel-autograd", &[("scalpel-tensor", "normal")]),
-            ("scalpel-nn", &[("scalpel-autograd", "normal"), ("scalpel-tensor", "dev")]),
-            ("scalpel-models", &[("scalpel-nn", "normal"), ("scalpel-data", "normal")]),
+            (
+                "scalpel-nn",
+                &[("scalpel-autograd", "normal"), ("scalpel-tensor", "dev")],
+            ),
+            (
+                "scalpel-models",
+                &[("scalpel-nn", "normal"), ("scalpel-data", "normal")],
+            ),
             ("scalpel-dl", &[("scalpel-models", "normal")]),
         ]);
         assert!(check(&g).is_empty());

@@ -73,7 +73,10 @@ pub trait Numeric:
 }
 
 /// Real floating point numbers (f32 and f64).
-pub trait Float: Numeric + num_traits::Float + num_traits::FloatConst + std::iter::Sum {}
+pub trait Float:
+    Numeric + num_traits::Float + num_traits::FloatConst + num_traits::Signed + std::iter::Sum
+{
+}
 
 macro_rules! element {
     ($t:ty, $d:ident) => {

@@ -27,6 +27,10 @@
 //! overhead.
 
 #![warn(missing_docs)]
+// Errors carry the operation and both shapes inline so that messages need no allocation-heavy
+// formatting at the failure site; they are returned only on the cold path, so their size does
+// not matter for the hot `Ok` path.
+#![allow(clippy::result_large_err)]
 
 mod display;
 pub mod element;
@@ -42,5 +46,6 @@ mod view;
 pub use element::{DType, Element, Float, Numeric};
 pub use error::{Result, TensorError};
 pub use layout::Layout;
+pub use random::Rng;
 pub use shape::Shape;
 pub use tensor::Tensor;

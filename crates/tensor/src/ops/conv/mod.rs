@@ -1,1 +1,169 @@
-//! conv operations (being written).
+//! Convolution kernels: conv1d and conv2d with stride, padding, dilation and groups, their
+//! backward kernels for the input, the weight and the bias, transposed convolution, and the
+//! im2col / col2im transforms they are built on (the book's §6.3–6.4, "im2row" and "row2im").
+//!
+//! Layouts follow PyTorch: inputs are `(N, C, H, W)` (or `(N, C, L)` in 1-D), weights are
+//! `(O, C / groups, kH, kW)`, transposed-convolution weights `(C_in, C_out / groups, kH, kW)`.
+//! Inputs may be non-contiguous views; they are made contiguous once on entry. There is no
+//! autograd here: the backward kernels are plain functions that `scalpel-autograd` and
+//! `scalpel-nn` call.
+//!
+//! # The column matrix
+//! For one image of `C` channels and a `kH × kW` kernel producing an `OH × OW` output, the
+//! column matrix has `C·kH·kW` rows and `OH·OW` columns, row-major:
+//!
+//! ```text
+//! col[(c·kH + i)·kW + j, oh·OW + ow] = x[c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]
+//! ```
+//!
+//! and 0 where that position falls in the padding. Column `p` is the receptive field of output
+//! position `p`, row `(c, i, j)` is channel `c` seen through kernel tap `(i, j)`; the book's
+//! im2row matrix is its transpose. The convolution is then `out[o, p] = Σ_k W[o, k] · col[k, p]`
+//! with the weight viewed as an `O × C·kH·kW` matrix.
+//!
+//! # Performance
+//! - The column matrix is never built for the whole batch: each image is processed in bands of
+//!   output rows whose column matrix fits in the L2 cache, into a scratch buffer allocated once
+//!   per worker.
+//! - Every product goes through [`gemm_into`](crate::ops::matmul::kernel::gemm_into), oriented so
+//!   that the long dimension (output positions) is the contiguous one of its operands.
+//! - Above [`PARALLEL_MACS`] multiply-adds, a batch of two or more images is split across the
+//!   rayon pool, one contiguous block of images per thread, each image's GEMMs single-threaded;
+//!   a single large image runs its GEMMs on the pool instead. Smaller convolutions never touch
+//!   rayon.
+//! - A pointwise convolution (1×1, stride 1, no padding) is a plain GEMM on the image, with no
+//!   im2col.
+
+mod backward;
+mod forward;
+mod geometry;
+mod im2col;
+mod params;
+mod transpose;
+
+pub use params::{conv_output_len, Conv1dParams, Conv2dParams, ConvTranspose2dParams};
+
+use rayon::prelude::*;
+
+use crate::element::Float;
+use crate::error::{Result, TensorError};
+use crate::tensor::Tensor;
+use geometry::Geometry;
+
+/// Multiply-adds above which a convolution uses the rayon pool (about 50 µs of work on one
+/// core; below it the hand-off costs more than it saves).
+pub const PARALLEL_MACS: usize = 1 << 22;
+
+/// `t` as a contiguous tensor (a copy only when it is a non-contiguous view).
+fn dense<T: Float>(t: &Tensor<T>) -> Tensor<T> {
+    t.contiguous()
+}
+
+/// Checks that `bias`, if any, has shape `(O,)` for a weight `(O, …)`.
+fn check_bias<T: Float>(
+    op: &'static str,
+    weight: &Tensor<T>,
+    bias: Option<&Tensor<T>>,
+) -> Result<()> {
+    check_bias_len(
+        op,
+        weight,
+        bias,
+        weight.dims().first().copied().unwrap_or(0),
+    )
+}
+
+/// Checks that `bias`, if any, has shape `(channels,)`.
+fn check_bias_len<T: Float>(
+    op: &'static str,
+    weight: &Tensor<T>,
+    bias: Option<&Tensor<T>>,
+    channels: usize,
+) -> Result<()> {
+    match bias {
+        Some(b) if b.dims() != [channels] => Err(TensorError::mismatch(
+            op,
+            weight.shape(),
+            b.shape(),
+            format!("bias must have shape [{channels}], one value per output channel"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a convolution of `g` is large enough for the rayon pool.
+fn is_large(g: &Geometry) -> bool {
+    g.macs() >= PARALLEL_MACS && rayon::current_num_threads() > 1
+}
+
+/// Runs `f(image, out_image, scratch, parallel_gemm)` for every image of the batch, where
+/// `out_image` is the image's `chunk` elements of `out` and `scratch` a column-matrix buffer of
+/// [`Geometry::scratch_len`] elements. Large batches are split across the pool (one scratch
+/// buffer per thread, `parallel_gemm` false); a large single image gets `parallel_gemm` true.
+fn for_each_image<T: Float>(
+    g: &Geometry,
+    out: &mut [T],
+    chunk: usize,
+    f: impl Fn(usize, &mut [T], &mut [T], bool) + Sync + Send,
+) {
+    if chunk == 0 || g.n == 0 {
+        return;
+    }
+    let large = is_large(g);
+    if large && g.n > 1 {
+        let per_thread = g.n.div_ceil(rayon::current_num_threads().min(g.n));
+        out.par_chunks_mut(per_thread * chunk)
+            .enumerate()
+            .for_each(|(t, block)| {
+                let mut scratch = vec![T::zero(); g.scratch_len()];
+                for (i, o) in block.chunks_mut(chunk).enumerate() {
+                    f(t * per_thread + i, o, &mut scratch, false);
+                }
+            });
+    } else {
+        let mut scratch = vec![T::zero(); g.scratch_len()];
+        for (i, o) in out.chunks_mut(chunk).enumerate() {
+            f(i, o, &mut scratch, large);
+        }
+    }
+}
+
+/// Sums `f(image, partial, scratch)` over the batch into an `len`-element accumulator,
+/// splitting large batches across the pool with one partial sum and scratch buffer per thread.
+fn sum_over_images<T: Float>(
+    g: &Geometry,
+    len: usize,
+    f: impl Fn(usize, &mut [T], &mut [T], bool) + Sync + Send,
+) -> Vec<T> {
+    let large = is_large(g);
+    if large && g.n > 1 {
+        let threads = rayon::current_num_threads().min(g.n);
+        let per_thread = g.n.div_ceil(threads);
+        let partials: Vec<Vec<T>> = (0..threads)
+            .into_par_iter()
+            .map(|t| {
+                let mut acc = vec![T::zero(); len];
+                let mut scratch = vec![T::zero(); g.scratch_len()];
+                for i in t * per_thread..((t + 1) * per_thread).min(g.n) {
+                    f(i, &mut acc, &mut scratch, false);
+                }
+                acc
+            })
+            .collect();
+        let mut parts = partials.into_iter();
+        let mut total = parts.next().unwrap_or_else(|| vec![T::zero(); len]);
+        for p in parts {
+            for (t, v) in total.iter_mut().zip(p) {
+                *t += v;
+            }
+        }
+        total
+    } else {
+        let mut acc = vec![T::zero(); len];
+        let mut scratch = vec![T::zero(); g.scratch_len()];
+        for i in 0..g.n {
+            f(i, &mut acc, &mut scratch, large);
+        }
+        acc
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
-use super::{binary_map, unary_map};
+use super::{binary_map, is_nan, unary_map};
 use crate::element::{Float, Numeric};
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -56,24 +56,26 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// Shapes that do not broadcast.
     pub fn maximum(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
-        binary_map(
-            "maximum",
-            self,
-            other,
-            |a, b| if a != a || a > b { a } else { b },
-        )
+        binary_map("maximum", self, other, |a, b| {
+            if is_nan(a) || a > b {
+                a
+            } else {
+                b
+            }
+        })
     }
     /// Element-wise minimum, broadcasting. For floats a NaN in either operand gives NaN.
     ///
     /// # Errors
     /// Shapes that do not broadcast.
     pub fn minimum(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
-        binary_map(
-            "minimum",
-            self,
-            other,
-            |a, b| if a != a || a < b { a } else { b },
-        )
+        binary_map("minimum", self, other, |a, b| {
+            if is_nan(a) || a < b {
+                a
+            } else {
+                b
+            }
+        })
     }
 }
 

@@ -122,3 +122,9 @@ fn zip_slices<T: Element, U: Element>(
         x.iter().zip(y).map(|(&a, &b)| f(a, b)).collect()
     }
 }
+
+/// True for a value that is not equal to itself (a float NaN); false for every integer.
+#[inline]
+pub(crate) fn is_nan<T: PartialOrd>(x: T) -> bool {
+    x.partial_cmp(&x).is_none()
+}

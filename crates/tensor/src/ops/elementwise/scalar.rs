@@ -1,6 +1,6 @@
 //! Operations between a tensor and one scalar.
 
-use super::unary_map;
+use super::{is_nan, unary_map};
 use crate::element::{Float, Numeric};
 use crate::tensor::Tensor;
 
@@ -40,11 +40,11 @@ impl<T: Numeric> Tensor<T> {
     }
     /// `max(self, s)` element-wise.
     pub fn maximum_scalar(&self, s: T) -> Tensor<T> {
-        unary_map(self, move |x| if x != x || x > s { x } else { s })
+        unary_map(self, move |x| if is_nan(x) || x > s { x } else { s })
     }
     /// `min(self, s)` element-wise.
     pub fn minimum_scalar(&self, s: T) -> Tensor<T> {
-        unary_map(self, move |x| if x != x || x < s { x } else { s })
+        unary_map(self, move |x| if is_nan(x) || x < s { x } else { s })
     }
 }
 

@@ -35,6 +35,8 @@ macro_rules! float_unary {
 }
 
 float_unary! {
+    /// −x.
+    neg => |x| -x;
     /// e^x.
     exp => |x| x.exp();
     /// e^x − 1, accurate near 0.

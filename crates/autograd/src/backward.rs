@@ -1,0 +1,379 @@
+//! Every backward rule, one match arm per operation, grouped like the forward ops.
+//!
+//! Each rule receives the node's inputs, its output and the gradient `g` of the loss with respect
+//! to the output, and returns one gradient per input (`None` where the input needs none). Rules are
+//! written in `Var` operations, so under `create_graph` the gradients are themselves
+//! differentiable (higher-order derivatives). Broadcast inputs get their gradient summed back to
+//! their own shape with `sum_to`.
+
+use scalpel_tensor::{Float, Shape, Tensor};
+
+use crate::error::Result;
+use crate::op::Op;
+use crate::var::Var;
+
+/// A constant (never differentiated) variable.
+fn c<T: Float>(t: Tensor<T>) -> Var<T> {
+    Var::constant(t)
+}
+
+fn scalar<T: Float>(x: f64) -> T {
+    T::from_f64_lossy(x)
+}
+
+/// `g` (reduced over `axes`, maybe without keepdim) broadcast back to `shape`.
+fn expand_reduced<T: Float>(
+    g: &Var<T>,
+    axes: &[isize],
+    keepdim: bool,
+    shape: &Shape,
+) -> Result<Var<T>> {
+    let mut g = g.clone();
+    if !keepdim {
+        let mut ax = scalpel_tensor::shape::resolve_axes("backward", axes, shape.rank())?;
+        ax.sort_unstable();
+        for a in ax {
+            g = g.unsqueeze(a as isize)?;
+        }
+    }
+    g.broadcast_to(shape.clone())
+}
+
+/// Number of elements reduced over `axes` of `shape`.
+fn reduced_count(axes: &[isize], shape: &Shape) -> Result<usize> {
+    let ax = scalpel_tensor::shape::resolve_axes("backward", axes, shape.rank())?;
+    Ok(ax.iter().map(|&a| shape[a]).product())
+}
+
+/// Computes the gradients of a node's inputs from the gradient `g` of its output.
+pub(crate) fn backward<T: Float>(
+    op: &Op<T>,
+    inputs: &[Var<T>],
+    out: &Var<T>,
+    g: &Var<T>,
+) -> Result<Vec<Option<Var<T>>>> {
+    let x = &inputs[0];
+    let need = |i: usize| inputs.get(i).is_some_and(Var::requires_grad);
+    let one = |v: Var<T>| Ok(vec![Some(v)]);
+    match op {
+        // ---- element-wise, two inputs: d(a∘b) --------------------------------------------
+        Op::Add => {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            Ok(vec![
+                if need(0) {
+                    Some(g.sum_to(&a.shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.sum_to(&b.shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Sub => {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            Ok(vec![
+                if need(0) {
+                    Some(g.sum_to(&a.shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.neg()?.sum_to(&b.shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Mul => {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            Ok(vec![
+                if need(0) {
+                    Some(g.mul(b)?.sum_to(&a.shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.mul(a)?.sum_to(&b.shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Div => {
+            // d(a/b) = da/b − a·db/b²
+            let (a, b) = (&inputs[0], &inputs[1]);
+            Ok(vec![
+                if need(0) {
+                    Some(g.div(b)?.sum_to(&a.shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.mul(a)?.div(&b.square()?)?.neg()?.sum_to(&b.shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Pow => {
+            // d(a^b) = b·a^(b−1)·da + a^b·ln(a)·db
+            let (a, b) = (&inputs[0], &inputs[1]);
+            Ok(vec![
+                if need(0) {
+                    Some(
+                        g.mul(b)?
+                            .mul(&a.pow(&b.add_scalar(-T::one())?)?)?
+                            .sum_to(&a.shape())?,
+                    )
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.mul(out)?.mul(&a.ln()?)?.sum_to(&b.shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Maximum | Op::Minimum => {
+            let (a, b) = (inputs[0].value(), inputs[1].value());
+            let wins = if matches!(op, Op::Maximum) {
+                a.gt(&b)?
+            } else {
+                a.lt(&b)?
+            };
+            let ties = a.eq(&b)?;
+            let wa = wins
+                .to_numeric::<T>()
+                .add(&ties.to_numeric::<T>().mul_scalar(scalar(0.5)))?;
+            let wb = wa.rsub_scalar(T::one());
+            Ok(vec![
+                if need(0) {
+                    Some(g.mul(&c(wa))?.sum_to(&inputs[0].shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(g.mul(&c(wb))?.sum_to(&inputs[1].shape())?)
+                } else {
+                    None
+                },
+            ])
+        }
+        Op::Where(mask) => {
+            let m = c(mask.to_numeric::<T>());
+            Ok(vec![
+                if need(0) {
+                    Some(g.mul(&m)?.sum_to(&inputs[0].shape())?)
+                } else {
+                    None
+                },
+                if need(1) {
+                    Some(
+                        g.mul(&m.rsub_scalar(T::one())?)?
+                            .sum_to(&inputs[1].shape())?,
+                    )
+                } else {
+                    None
+                },
+            ])
+        }
+        // ---- element-wise with a scalar -------------------------------------------------
+        Op::AddScalar => one(g.clone()),
+        Op::MulScalar(s) => one(g.mul_scalar(*s)?),
+        Op::PowScalar(p) => one(g.mul(&x.powf(*p - T::one())?.mul_scalar(*p)?)?),
+        Op::RdivScalar(_) => one(g.mul(out)?.div(x)?.neg()?), // d(s/x) = −s/x² = −out/x
+        // ---- unary ------------------------------------------------------------------------
+        Op::Neg => one(g.neg()?),
+        Op::Exp => one(g.mul(out)?),
+        Op::Expm1 => one(g.mul(&out.add_scalar(T::one())?)?),
+        Op::Ln => one(g.div(x)?),
+        Op::Ln1p => one(g.div(&x.add_scalar(T::one())?)?),
+        Op::Sqrt => one(g.div(&out.mul_scalar(scalar(2.0))?)?),
+        Op::Square => one(g.mul(&x.mul_scalar(scalar(2.0))?)?),
+        Op::Recip => one(g.mul(&out.square()?)?.neg()?),
+        Op::Abs => one(g.mul(&c(x.value().sign()))?),
+        Op::Sin => one(g.mul(&x.cos()?)?),
+        Op::Cos => one(g.mul(&x.sin()?)?.neg()?),
+        Op::Tanh => one(g.mul(&out.square()?.rsub_scalar(T::one())?)?), // 1 − tanh²
+        Op::Sigmoid => one(g.mul(&out.mul(&out.rsub_scalar(T::one())?)?)?), // σ(1 − σ)
+        Op::Relu => one(g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric()))?),
+        Op::LeakyRelu(slope) => {
+            let m = x.value().gt_scalar(T::zero()).to_numeric::<T>();
+            let factor = m.mul_scalar(T::one() - *slope).add_scalar(*slope); // 1 or slope
+            one(g.mul(&c(factor))?)
+        }
+        Op::Elu(alpha) => {
+            // x > 0: 1, else α·eˣ = out + α
+            let m = c(x.value().gt_scalar(T::zero()).to_numeric::<T>());
+            let neg_branch = out.add_scalar(*alpha)?.mul(&m.rsub_scalar(T::one())?)?;
+            one(g.mul(&neg_branch.add(&m)?)?)
+        }
+        Op::Gelu => {
+            // d/dx x·Φ(x) = Φ(x) + x·φ(x)
+            let cdf = x
+                .mul_scalar(T::FRAC_1_SQRT_2())?
+                .erf()?
+                .add_scalar(T::one())?
+                .mul_scalar(scalar(0.5))?;
+            let pdf = x
+                .square()?
+                .mul_scalar(scalar(-0.5))?
+                .exp()?
+                .mul_scalar(scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt()))?;
+            one(g.mul(&cdf.add(&x.mul(&pdf)?)?)?)
+        }
+        Op::Softplus => one(g.mul(&x.sigmoid()?)?),
+        Op::Silu => {
+            // σ + x·σ·(1 − σ) = σ·(1 + x·(1 − σ))
+            let s = x.sigmoid()?;
+            one(g.mul(&s.mul(&x.mul(&s.rsub_scalar(T::one())?)?.add_scalar(T::one())?)?)?)
+        }
+        Op::Erf => {
+            // 2/√π · e^(−x²)
+            let d = x.square()?.neg()?.exp()?.mul_scalar(T::FRAC_2_SQRT_PI())?;
+            one(g.mul(&d)?)
+        }
+        Op::Clamp(lo, hi) => {
+            let v = x.value();
+            let inside = v.ge_scalar(*lo).and(&v.le_scalar(*hi))?;
+            one(g.mul(&c(inside.to_numeric()))?)
+        }
+        // ---- reductions ---------------------------------------------------------------------
+        Op::Sum { axes, keepdim } => one(expand_reduced(g, axes, *keepdim, &x.shape())?),
+        Op::Mean { axes, keepdim } => {
+            let n = reduced_count(axes, &x.shape())?;
+            one(expand_reduced(g, axes, *keepdim, &x.shape())?
+                .mul_scalar(scalar(1.0 / n as f64))?)
+        }
+        Op::Variance {
+            axes,
+            correction,
+            keepdim,
+        } => {
+            // d var = 2·(x − mean)/(N − correction)
+            let n = reduced_count(axes, &x.shape())?;
+            let centered = x.sub(&x.mean(axes, true)?)?;
+            let k = scalar::<T>(2.0 / (n as f64 - *correction as f64));
+            one(expand_reduced(g, axes, *keepdim, &x.shape())?
+                .mul(&centered)?
+                .mul_scalar(k)?)
+        }
+        Op::Max { axes, keepdim } | Op::Min { axes, keepdim } => {
+            // Shared evenly among the elements equal to the extremum.
+            let v = x.value();
+            let ext = if *keepdim {
+                out.value()
+            } else {
+                expand_reduced(&out.detach(), axes, false, &x.shape())?.value()
+            };
+            let hit = v
+                .eq(&ext.broadcast_to(v.shape().clone())?)?
+                .to_numeric::<T>();
+            let count = hit.sum(axes, true)?;
+            let w = hit.div(&count)?;
+            one(expand_reduced(g, axes, *keepdim, &x.shape())?.mul(&c(w))?)
+        }
+        Op::LogSumExp { axes, keepdim } => {
+            // softmax over the reduced axes: e^(x − lse)
+            let lse = if *keepdim {
+                out.clone()
+            } else {
+                expand_reduced(out, axes, false, &x.shape())?
+            };
+            one(expand_reduced(g, axes, *keepdim, &x.shape())?.mul(&x.sub(&lse)?.exp()?)?)
+        }
+        Op::Softmax(axis) => {
+            // y·(g − Σ g·y)
+            let s = g.mul(out)?.sum(&[*axis], true)?;
+            one(out.mul(&g.sub(&s)?)?)
+        }
+        Op::LogSoftmax(axis) => {
+            // g − softmax·Σg
+            let s = g.sum(&[*axis], true)?;
+            one(g.sub(&out.exp()?.mul(&s)?)?)
+        }
+        // ---- linear algebra ---------------------------------------------------------------
+        Op::Matmul => matmul_backward(&inputs[0], &inputs[1], g, need(0), need(1)),
+        // ---- views ------------------------------------------------------------------------
+        Op::Reshape => one(g.reshape(x.shape())?),
+        Op::Permute(perm) => {
+            let mut inverse = vec![0isize; perm.len()];
+            for (i, &p) in perm.iter().enumerate() {
+                inverse[p] = i as isize;
+            }
+            one(g.permute(&inverse)?)
+        }
+        Op::Slice { axis, start, step } => one(g.slice_grad(&x.shape(), *axis, *start, *step)?),
+        Op::SliceGrad { axis, start, step } => {
+            let n = x.dims()[*axis];
+            one(g.slice(*axis as isize, *start, *start + *step * n, *step)?)
+        }
+        Op::Select { axis, index } => {
+            one(g
+                .unsqueeze(*axis as isize)?
+                .slice_grad(&x.shape(), *axis, *index, 1)?)
+        }
+        Op::Squeeze(axis) => one(g.unsqueeze(*axis as isize)?),
+        Op::Unsqueeze(axis) => one(g.squeeze(*axis as isize)?),
+        Op::Expand => one(g.sum_to(&x.shape())?),
+        Op::Flip(axes) => one(g.flip(axes)?),
+        // ---- indexing, joining, convolution, pooling, custom -------------------------------
+        _ => crate::backward_index::backward(op, inputs, out, g),
+    }
+}
+
+/// Gradients of `a @ b` (torch.matmul semantics): 1-D operands are promoted to matrices, the
+/// products computed in matrix form, and broadcast batch dimensions summed back.
+fn matmul_backward<T: Float>(
+    a: &Var<T>,
+    b: &Var<T>,
+    g: &Var<T>,
+    need_a: bool,
+    need_b: bool,
+) -> Result<Vec<Option<Var<T>>>> {
+    let a2 = if a.rank() == 1 {
+        a.unsqueeze(0)?
+    } else {
+        a.clone()
+    };
+    let b2 = if b.rank() == 1 {
+        b.unsqueeze(1)?
+    } else {
+        b.clone()
+    };
+    // The gradient in the promoted (…, n, m) form.
+    let (n, m) = (a2.dims()[a2.rank() - 2], b2.dims()[b2.rank() - 1]);
+    let mut gshape = g.dims();
+    if a.rank() == 1 {
+        gshape.insert(gshape.len() - usize::from(b.rank() != 1), 1);
+    }
+    if b.rank() == 1 {
+        gshape.push(1);
+    }
+    debug_assert_eq!(gshape[gshape.len() - 2..], [n, m]);
+    let g2 = g.reshape(gshape)?;
+    let ga = if need_a {
+        Some(
+            g2.matmul(&b2.t()?)?
+                .sum_to(&a2.shape())?
+                .reshape(a.shape())?,
+        )
+    } else {
+        None
+    };
+    let gb = if need_b {
+        Some(
+            a2.t()?
+                .matmul(&g2)?
+                .sum_to(&b2.shape())?
+                .reshape(b.shape())?,
+        )
+    } else {
+        None
+    };
+    Ok(vec![ga, gb])
+}

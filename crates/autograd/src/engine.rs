@@ -1,0 +1,232 @@
+//! The backward pass: an iterative topological walk of the graph from the outputs to the leaves.
+
+use std::collections::{HashMap, HashSet};
+
+use scalpel_tensor::{Float, Tensor, TensorError};
+
+use crate::backward::backward as backward_rule;
+use crate::error::{AutogradError, Result};
+use crate::grad_mode::{is_anomaly_enabled, set_anomaly_enabled, set_grad_enabled};
+use crate::var::{check_finite, Var};
+
+/// Options of a backward pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BackwardOptions {
+    /// Keep the graph's saved state so that backward can run through it again.
+    pub retain_graph: bool,
+    /// Record the backward computation itself, so that gradients can be differentiated again
+    /// (higher-order derivatives). Implies `retain_graph`.
+    pub create_graph: bool,
+}
+
+impl<T: Float> Var<T> {
+    /// Backpropagates from this one-element variable (the loss): accumulates d(self)/d(leaf)
+    /// into the `grad` of every leaf that requires a gradient, then frees the graph.
+    ///
+    /// # Errors
+    /// [`AutogradError::NonScalarOutput`] for more than one element; a freed graph; anomaly mode.
+    pub fn backward(&self) -> Result<()> {
+        self.backward_with(None, BackwardOptions::default())
+    }
+
+    /// Backpropagates with an explicit output gradient (`None`: ones, for a one-element output)
+    /// and options.
+    ///
+    /// # Errors
+    /// A gradient of the wrong shape; a freed graph; anomaly mode.
+    pub fn backward_with(&self, grad: Option<Tensor<T>>, options: BackwardOptions) -> Result<()> {
+        let seed = seed_gradient(self, grad)?;
+        run(&[(self.clone(), seed)], options, None).map(|_| ())
+    }
+}
+
+/// The gradients of `outputs` with respect to `inputs`, like `torch.autograd.grad`: nothing is
+/// accumulated into any `grad` field. `grad_outputs` defaults to ones for one-element outputs.
+/// An input the outputs do not depend on gets `None`. With `create_graph` the gradients carry a
+/// graph and can be differentiated again.
+///
+/// ```
+/// use scalpel_autograd::{grad, Var};
+/// use scalpel_tensor::Tensor;
+/// let x = Var::parameter(Tensor::from_vec1(vec![3.0f64]));
+/// let y = x.powf(3.0).unwrap().sum_all().unwrap();            // y = x³
+/// let dy = grad(&[y], None, &[x.clone()], true).unwrap()[0].clone().unwrap(); // 3x² = 27
+/// assert_eq!(dy.value().to_vec(), vec![27.0]);
+/// let d2y = grad(&[dy.sum_all().unwrap()], None, &[x], false).unwrap()[0].clone().unwrap();
+/// assert_eq!(d2y.value().to_vec(), vec![18.0]);                   // 6x
+/// ```
+///
+/// # Errors
+/// Mismatched lengths or shapes of `grad_outputs`; a freed graph; anomaly mode.
+pub fn grad<T: Float>(
+    outputs: &[Var<T>],
+    grad_outputs: Option<&[Tensor<T>]>,
+    inputs: &[Var<T>],
+    create_graph: bool,
+) -> Result<Vec<Option<Var<T>>>> {
+    if let Some(g) = grad_outputs {
+        if g.len() != outputs.len() {
+            return Err(AutogradError::NoGradient(format!(
+                "grad: {} outputs but {} output gradients",
+                outputs.len(),
+                g.len()
+            )));
+        }
+    }
+    let roots = outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            Ok((
+                o.clone(),
+                seed_gradient(o, grad_outputs.map(|g| g[i].clone()))?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let options = BackwardOptions {
+        retain_graph: create_graph,
+        create_graph,
+    };
+    let found = run(&roots, options, Some(inputs))?;
+    Ok(inputs.iter().map(|i| found.get(&i.id()).cloned()).collect())
+}
+
+fn seed_gradient<T: Float>(out: &Var<T>, grad: Option<Tensor<T>>) -> Result<Var<T>> {
+    let shape = out.shape();
+    match grad {
+        Some(g) if g.shape() != &shape => Err(TensorError::mismatch(
+            "backward",
+            &shape,
+            g.shape(),
+            "the gradient must have the output's shape",
+        )
+        .into()),
+        Some(g) => Ok(Var::constant(g)),
+        None if shape.numel() == 1 => Ok(Var::constant(Tensor::ones(shape))),
+        None => Err(AutogradError::NonScalarOutput { shape }),
+    }
+}
+
+/// Variables reachable from `roots` through recorded nodes, outputs before inputs.
+fn topological_order<T: Float>(roots: &[Var<T>]) -> Vec<Var<T>> {
+    let mut visited: HashSet<u64> = HashSet::new();
+    let mut post_order: Vec<Var<T>> = Vec::new();
+    // (variable, its inputs already pushed)
+    let mut stack: Vec<(Var<T>, bool)> = roots.iter().map(|r| (r.clone(), false)).collect();
+    while let Some((v, expanded)) = stack.pop() {
+        if expanded {
+            post_order.push(v);
+            continue;
+        }
+        if !v.requires_grad() || !visited.insert(v.id()) {
+            continue;
+        }
+        let inputs = v.inputs();
+        stack.push((v, true));
+        for i in inputs {
+            if i.requires_grad() && !visited.contains(&i.id()) {
+                stack.push((i, false));
+            }
+        }
+    }
+    post_order.reverse();
+    post_order
+}
+
+/// Runs hooks on `g`, returning the gradient that flows on.
+fn apply_hooks<T: Float>(v: &Var<T>, mut g: Var<T>) -> Var<T> {
+    let hooks = v.inner.hooks.lock().unwrap_or_else(|e| e.into_inner());
+    for hook in hooks.iter() {
+        if let Some(replacement) = hook(&g.value()) {
+            g = Var::constant(replacement);
+        }
+    }
+    g
+}
+
+/// The backward pass. With `targets`, returns their gradients and accumulates nothing; without,
+/// accumulates into leaves.
+fn run<T: Float>(
+    roots: &[(Var<T>, Var<T>)],
+    options: BackwardOptions,
+    targets: Option<&[Var<T>]>,
+) -> Result<HashMap<u64, Var<T>>> {
+    let retain = options.retain_graph || options.create_graph;
+    let _mode = set_grad_enabled(options.create_graph);
+    let order = topological_order(&roots.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>());
+    let target_ids: Option<HashSet<u64>> = targets.map(|t| t.iter().map(Var::id).collect());
+    let mut pending: HashMap<u64, Var<T>> = HashMap::new();
+    for (v, g) in roots {
+        accumulate(&mut pending, v.id(), g.clone())?;
+    }
+    let mut found: HashMap<u64, Var<T>> = HashMap::new();
+    for v in &order {
+        let Some(g) = pending.remove(&v.id()) else {
+            continue;
+        };
+        let g = apply_hooks(v, g);
+        match &target_ids {
+            Some(ids) if ids.contains(&v.id()) => {
+                found.insert(v.id(), g.clone());
+            }
+            None if v.retains_grad() => {
+                let mut slot = v.lock_grad();
+                let g = if options.create_graph {
+                    g.clone()
+                } else {
+                    g.detach()
+                };
+                *slot = Some(match slot.take() {
+                    Some(prev) => prev.add(&g)?,
+                    None => g,
+                });
+            }
+            _ => {}
+        }
+        let Some(node) = &v.inner.node else { continue };
+        let mut slot = node.data.lock().unwrap_or_else(|e| e.into_inner());
+        let data = if retain { slot.as_ref() } else { None };
+        let taken;
+        let data = match data {
+            Some(d) => d,
+            None => {
+                taken = slot
+                    .take()
+                    .ok_or(AutogradError::GraphFreed { op: node.name })?;
+                &taken
+            }
+        };
+        // Anomalies inside a rule are reported once, below, as the backward of this node.
+        let anomaly = is_anomaly_enabled();
+        let grads = {
+            let _quiet = set_anomaly_enabled(false);
+            backward_rule(&data.op, &data.inputs, v, &g)?
+        };
+        for (input, ig) in data.inputs.iter().zip(grads) {
+            let Some(ig) = ig else { continue };
+            if !input.requires_grad() {
+                continue;
+            }
+            if anomaly {
+                check_finite("backward", node.name, &ig.value(), std::slice::from_ref(v))?;
+            }
+            debug_assert_eq!(
+                ig.shape(),
+                input.shape(),
+                "backward of {} returned a gradient of the wrong shape",
+                node.name
+            );
+            accumulate(&mut pending, input.id(), ig)?;
+        }
+    }
+    Ok(found)
+}
+
+fn accumulate<T: Float>(pending: &mut HashMap<u64, Var<T>>, id: u64, g: Var<T>) -> Result<()> {
+    let merged = match pending.remove(&id) {
+        Some(prev) => prev.add(&g)?,
+        None => g,
+    };
+    pending.insert(id, merged);
+    Ok(())
+}

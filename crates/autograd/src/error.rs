@@ -1,0 +1,45 @@
+//! The autograd error type.
+//!
+//! Every operation on a [`Var`](crate::Var) returns `Result`: besides the tensor errors of the
+//! underlying kernels (shapes, axes), anomaly mode may reject any operation whose result is not
+//! finite.
+
+use scalpel_tensor::TensorError;
+
+/// Result alias of the autograd crate.
+pub type Result<T, E = AutogradError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while building or differentiating a graph.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AutogradError {
+    /// A tensor kernel rejected its inputs.
+    #[error(transparent)]
+    Tensor(#[from] TensorError),
+    /// Anomaly mode found a NaN or infinity.
+    #[error("anomaly: {pass} of `{op}`{label} produced a non-finite value ({what})")]
+    Anomaly {
+        /// "forward" or "backward".
+        pass: &'static str,
+        /// The operation that produced it.
+        op: &'static str,
+        /// `" (labelled …)"` when the variable carries user labels, else empty.
+        label: String,
+        /// NaN or infinity, and how many.
+        what: String,
+    },
+    /// `backward` reached a node whose graph was already freed by an earlier backward pass.
+    #[error("backward through `{op}` a second time: its graph was freed; pass retain_graph to the first backward")]
+    GraphFreed {
+        /// The operation whose saved state is gone.
+        op: &'static str,
+    },
+    /// `backward()` without an explicit gradient on a tensor with more than one element.
+    #[error("backward: the output has shape {shape} — pass a gradient or reduce it to one element first")]
+    NonScalarOutput {
+        /// The output's shape.
+        shape: scalpel_tensor::Shape,
+    },
+    /// Asked for the gradient of something that does not require one.
+    #[error("{0}")]
+    NoGradient(String),
+}

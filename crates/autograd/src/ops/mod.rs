@@ -1,0 +1,10 @@
+//! Forward operations on [`Var`](crate::Var), one file per family like scalpel-tensor's ops.
+//! Each computes its value with the tensor kernel and records an [`Op`](crate::op::Op); the
+//! matching backward rule is in `backward.rs`.
+
+mod conv;
+mod elementwise;
+mod index;
+mod matmul;
+mod reduce;
+mod view;

@@ -1,0 +1,174 @@
+//! Reductions and normalised exponentials of variables.
+
+use scalpel_tensor::{Float, Shape};
+
+use crate::error::Result;
+use crate::op::Op;
+use crate::var::Var;
+
+impl<T: Float> Var<T> {
+    /// Sum over `axes` (an empty slice reduces nothing).
+    ///
+    /// # Errors
+    /// Axes out of range or repeated; anomaly mode.
+    pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().sum(axes, keepdim)?;
+        Var::from_op(
+            v,
+            Op::Sum {
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// Sum of every element, as a 0-d variable.
+    ///
+    /// # Errors
+    /// Anomaly mode.
+    pub fn sum_all(&self) -> Result<Var<T>> {
+        let axes: Vec<isize> = (0..self.rank() as isize).collect();
+        self.sum(&axes, false)
+    }
+    /// Mean over `axes`.
+    ///
+    /// # Errors
+    /// Axes out of range or repeated; anomaly mode.
+    pub fn mean(&self, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().mean(axes, keepdim)?;
+        Var::from_op(
+            v,
+            Op::Mean {
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// Mean of every element, as a 0-d variable.
+    ///
+    /// # Errors
+    /// Anomaly mode.
+    pub fn mean_all(&self) -> Result<Var<T>> {
+        let axes: Vec<isize> = (0..self.rank() as isize).collect();
+        self.mean(&axes, false)
+    }
+    /// Variance over `axes` with Bessel's `correction` (0: population, 1: unbiased).
+    ///
+    /// # Errors
+    /// Axes out of range or repeated; anomaly mode.
+    pub fn var(&self, axes: &[isize], correction: usize, keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().var(axes, correction, keepdim)?;
+        Var::from_op(
+            v,
+            Op::Variance {
+                axes: axes.to_vec(),
+                correction,
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// Maximum over `axes` (the gradient is shared evenly between tied maxima).
+    ///
+    /// # Errors
+    /// Axes out of range, an empty reduced axis; anomaly mode.
+    pub fn max(&self, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().max(axes, keepdim)?;
+        Var::from_op(
+            v,
+            Op::Max {
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// Minimum over `axes` (the gradient is shared evenly between tied minima).
+    ///
+    /// # Errors
+    /// Axes out of range, an empty reduced axis; anomaly mode.
+    pub fn min(&self, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().min(axes, keepdim)?;
+        Var::from_op(
+            v,
+            Op::Min {
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// ln Σ e^x over `axes`, computed stably.
+    ///
+    /// # Errors
+    /// Axes out of range or repeated; anomaly mode.
+    pub fn logsumexp(&self, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        let v = self.value().logsumexp(axes, keepdim)?;
+        Var::from_op(
+            v,
+            Op::LogSumExp {
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
+    /// Softmax along `axis`.
+    ///
+    /// # Errors
+    /// Axis out of range; anomaly mode.
+    pub fn softmax(&self, axis: isize) -> Result<Var<T>> {
+        Var::from_op(
+            self.value().softmax(axis)?,
+            Op::Softmax(axis),
+            vec![self.clone()],
+        )
+    }
+    /// log(softmax) along `axis`, computed stably.
+    ///
+    /// # Errors
+    /// Axis out of range; anomaly mode.
+    pub fn log_softmax(&self, axis: isize) -> Result<Var<T>> {
+        Var::from_op(
+            self.value().log_softmax(axis)?,
+            Op::LogSoftmax(axis),
+            vec![self.clone()],
+        )
+    }
+    /// Sums a variable down to `shape`, the shape it was broadcast from (the gradient of a
+    /// broadcast). Returns `self` unchanged when the shapes already agree.
+    ///
+    /// # Errors
+    /// When `shape` does not broadcast to this variable's shape.
+    pub fn sum_to(&self, shape: &Shape) -> Result<Var<T>> {
+        let from = self.shape();
+        if &from == shape {
+            return Ok(self.clone());
+        }
+        let lead = from.rank().checked_sub(shape.rank()).ok_or_else(|| {
+            scalpel_tensor::TensorError::mismatch(
+                "sum_to",
+                &from,
+                shape,
+                "target has more dimensions",
+            )
+        })?;
+        let mut axes: Vec<isize> = (0..lead as isize).collect();
+        for (i, &d) in shape.iter().enumerate() {
+            let f = from[lead + i];
+            if d == 1 && f != 1 {
+                axes.push((lead + i) as isize);
+            } else if d != f {
+                return Err(scalpel_tensor::TensorError::mismatch(
+                    "sum_to",
+                    &from,
+                    shape,
+                    "shapes do not broadcast",
+                )
+                .into());
+            }
+        }
+        self.sum(&axes, true)?.reshape(shape.clone())
+    }
+}

@@ -1,0 +1,344 @@
+//! [`Var`]: a tensor in a computational graph — its value, its gradient, and the node that made it.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use scalpel_tensor::{Float, Shape, Tensor};
+
+use crate::error::{AutogradError, Result};
+use crate::grad_mode::{is_anomaly_enabled, is_grad_enabled};
+use crate::op::Op;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
+
+/// Number of graph nodes alive in the process (a debug counter: a training loop whose graphs are
+/// freed keeps it flat).
+pub fn live_nodes() -> usize {
+    LIVE_NODES.load(Ordering::Relaxed)
+}
+
+/// A function run on a variable's gradient when backward has finished accumulating it.
+/// Returning `Some(g)` replaces the gradient that flows on (e.g. clipping).
+pub type Hook<T> = Box<dyn Fn(&Tensor<T>) -> Option<Tensor<T>> + Send + Sync>;
+
+/// A value in the computational graph (define-by-run, like PyTorch's tensors).
+///
+/// A `Var` is either a leaf — made by [`Var::parameter`], [`Var::new`] or [`Var::constant`] — or
+/// the result of an operation, which records a graph node linking it to its inputs when grad mode
+/// is on and any input requires a gradient. Cloning a `Var` is cheap and shares everything.
+/// `Var` is `Send + Sync`.
+pub struct Var<T: Float = f32> {
+    pub(crate) inner: Arc<VarInner<T>>,
+}
+
+pub(crate) struct VarInner<T: Float> {
+    pub(crate) id: u64,
+    pub(crate) value: RwLock<Tensor<T>>,
+    pub(crate) requires_grad: AtomicBool,
+    pub(crate) retains_grad: AtomicBool,
+    pub(crate) node: Option<Node<T>>,
+    pub(crate) grad: Mutex<Option<Var<T>>>,
+    pub(crate) hooks: Mutex<Vec<Hook<T>>>,
+    pub(crate) label: Mutex<Option<Arc<str>>>,
+}
+
+/// What an operation saved for its backward pass. Taken (freed) by a backward pass that does not
+/// retain the graph.
+pub(crate) struct NodeData<T: Float> {
+    pub(crate) op: Op<T>,
+    pub(crate) inputs: Vec<Var<T>>,
+}
+
+pub(crate) struct Node<T: Float> {
+    pub(crate) name: &'static str,
+    pub(crate) data: Mutex<Option<NodeData<T>>>,
+}
+
+impl<T: Float> Clone for Var<T> {
+    fn clone(&self) -> Self {
+        Var {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T: Float> Var<T> {
+    fn make(value: Tensor<T>, requires_grad: bool, node: Option<Node<T>>) -> Self {
+        if node.is_some() {
+            LIVE_NODES.fetch_add(1, Ordering::Relaxed);
+        }
+        Var {
+            inner: Arc::new(VarInner {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                value: RwLock::new(value),
+                requires_grad: AtomicBool::new(requires_grad),
+                retains_grad: AtomicBool::new(false),
+                node,
+                grad: Mutex::new(None),
+                hooks: Mutex::new(Vec::new()),
+                label: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// A leaf variable; gradients accumulate into it when `requires_grad`.
+    pub fn new(value: Tensor<T>, requires_grad: bool) -> Self {
+        Self::make(value, requires_grad, None)
+    }
+    /// A leaf that requires a gradient (a trainable parameter or an input to differentiate by).
+    pub fn parameter(value: Tensor<T>) -> Self {
+        Self::new(value, true)
+    }
+    /// A leaf that never requires a gradient (data, labels, masks).
+    pub fn constant(value: Tensor<T>) -> Self {
+        Self::new(value, false)
+    }
+
+    /// The result of an operation: records a node when grad mode is on and any input requires a
+    /// gradient; checks for non-finite values in anomaly mode.
+    pub(crate) fn from_op(value: Tensor<T>, op: Op<T>, inputs: Vec<Var<T>>) -> Result<Self> {
+        if is_anomaly_enabled() {
+            check_finite("forward", op.name(), &value, &inputs)?;
+        }
+        let requires = is_grad_enabled() && inputs.iter().any(Var::requires_grad);
+        if !requires {
+            return Ok(Self::make(value, false, None));
+        }
+        let node = Node {
+            name: op.name(),
+            data: Mutex::new(Some(NodeData { op, inputs })),
+        };
+        Ok(Self::make(value, true, Some(node)))
+    }
+
+    /// A unique id (stable for the life of the variable).
+    pub fn id(&self) -> u64 {
+        self.inner.id
+    }
+    /// The current value (a cheap clone sharing storage).
+    pub fn value(&self) -> Tensor<T> {
+        self.inner
+            .value
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+    /// Replaces the value of a leaf in place (what optimizers do). Any graph built from the old
+    /// value keeps the old value.
+    ///
+    /// # Errors
+    /// [`AutogradError::NoGradient`] when called on a non-leaf, or with a different shape.
+    pub fn set_value(&self, value: Tensor<T>) -> Result<()> {
+        if self.inner.node.is_some() {
+            return Err(AutogradError::NoGradient(
+                "set_value: only a leaf variable's value can be replaced".into(),
+            ));
+        }
+        let mut v = self.inner.value.write().unwrap_or_else(|e| e.into_inner());
+        if v.shape() != value.shape() {
+            return Err(AutogradError::NoGradient(format!(
+                "set_value: new value has shape {}, the variable has {}",
+                value.shape(),
+                v.shape()
+            )));
+        }
+        *v = value;
+        Ok(())
+    }
+    /// The value's shape.
+    pub fn shape(&self) -> Shape {
+        self.inner
+            .value
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .shape()
+            .clone()
+    }
+    /// The value's dimensions.
+    pub fn dims(&self) -> Vec<usize> {
+        self.shape().dims().to_vec()
+    }
+    /// Number of dimensions.
+    pub fn rank(&self) -> usize {
+        self.shape().rank()
+    }
+    /// True when gradients flow to this variable.
+    pub fn requires_grad(&self) -> bool {
+        self.inner.requires_grad.load(Ordering::Relaxed)
+    }
+    /// Turns gradient tracking of a leaf on or off (freezing a parameter).
+    ///
+    /// # Errors
+    /// On a non-leaf variable, whose flag follows from its inputs.
+    pub fn set_requires_grad(&self, on: bool) -> Result<()> {
+        if self.inner.node.is_some() {
+            return Err(AutogradError::NoGradient(
+                "set_requires_grad: only leaves can be frozen or unfrozen".into(),
+            ));
+        }
+        self.inner.requires_grad.store(on, Ordering::Relaxed);
+        Ok(())
+    }
+    /// True for a variable not produced by a recorded operation.
+    pub fn is_leaf(&self) -> bool {
+        self.inner.node.is_none()
+    }
+    /// The name of the operation that produced this variable (`None` for leaves).
+    pub fn op_name(&self) -> Option<&'static str> {
+        self.inner.node.as_ref().map(|n| n.name)
+    }
+    /// A new leaf with the same value, cut from the graph.
+    pub fn detach(&self) -> Var<T> {
+        Var::constant(self.value())
+    }
+    /// The accumulated gradient, if a backward pass reached this leaf.
+    pub fn grad(&self) -> Option<Tensor<T>> {
+        self.lock_grad().as_ref().map(Var::value)
+    }
+    /// The accumulated gradient as a variable: with `create_graph` it carries its own graph and
+    /// can be differentiated again.
+    pub fn grad_var(&self) -> Option<Var<T>> {
+        self.lock_grad().clone()
+    }
+    /// Asks backward to store this non-leaf variable's gradient in its `grad` too (leaves always
+    /// get theirs). Useful for inspection and for `to_dot`.
+    pub fn retain_grad(&self) {
+        self.inner.retains_grad.store(true, Ordering::Relaxed);
+    }
+    pub(crate) fn retains_grad(&self) -> bool {
+        self.is_leaf() || self.inner.retains_grad.load(Ordering::Relaxed)
+    }
+    /// Forgets the accumulated gradient.
+    pub fn zero_grad(&self) {
+        *self.lock_grad() = None;
+    }
+    /// Sets the gradient directly (what gradient clipping and all-reduce do).
+    pub fn set_grad(&self, grad: Option<Tensor<T>>) {
+        *self.lock_grad() = grad.map(Var::constant);
+    }
+    pub(crate) fn lock_grad(&self) -> std::sync::MutexGuard<'_, Option<Var<T>>> {
+        self.inner.grad.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    /// Registers `hook`, run with this variable's gradient once backward has accumulated it.
+    /// The hook may return a replacement gradient (e.g. a clipped one), which is what flows on and
+    /// what a leaf accumulates. Under `create_graph` a replacement is treated as a constant.
+    pub fn register_hook(
+        &self,
+        hook: impl Fn(&Tensor<T>) -> Option<Tensor<T>> + Send + Sync + 'static,
+    ) {
+        self.inner
+            .hooks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Box::new(hook));
+    }
+    /// Attaches a label, used by anomaly errors and `to_dot`.
+    pub fn set_label(&self, label: &str) {
+        *self.inner.label.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::from(label));
+    }
+    /// The label given by [`set_label`](Self::set_label).
+    pub fn label(&self) -> Option<String> {
+        self.inner
+            .label
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            .map(String::from)
+    }
+    /// The inputs of the node that produced this variable (empty for leaves or freed graphs).
+    pub fn inputs(&self) -> Vec<Var<T>> {
+        match &self.inner.node {
+            Some(n) => n
+                .data
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map(|d| d.inputs.clone())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+    /// The single element of a one-element variable.
+    ///
+    /// # Errors
+    /// When the value has more or fewer than one element.
+    pub fn item(&self) -> Result<T> {
+        Ok(self.value().item()?)
+    }
+}
+
+/// Anomaly check: errors on the first NaN or infinity in `value`.
+pub(crate) fn check_finite<T: Float>(
+    pass: &'static str,
+    op: &'static str,
+    value: &Tensor<T>,
+    vars: &[Var<T>],
+) -> Result<()> {
+    let v = value.to_vec();
+    let nan = v.iter().filter(|x| x.is_nan()).count();
+    let inf = v.iter().filter(|x| x.is_infinite()).count();
+    if nan + inf == 0 {
+        return Ok(());
+    }
+    let labels: Vec<String> = vars.iter().filter_map(Var::label).collect();
+    let label = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" (labelled {})", labels.join(", "))
+    };
+    Err(AutogradError::Anomaly {
+        pass,
+        op,
+        label,
+        what: format!("{nan} NaN, {inf} infinite of {} values", v.len()),
+    })
+}
+
+impl<T: Float> Drop for VarInner<T> {
+    /// Frees the graph above this variable iteratively: a chain of 200,000 operations would
+    /// overflow the stack if each variable dropped its inputs recursively.
+    fn drop(&mut self) {
+        let Some(node) = self.node.as_mut() else {
+            return;
+        };
+        LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
+        let mut stack: Vec<Var<T>> = match node
+            .data
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            Some(d) => d.inputs,
+            None => return,
+        };
+        while let Some(v) = stack.pop() {
+            if let Ok(mut inner) = Arc::try_unwrap(v.inner) {
+                if let Some(n) = inner.node.as_mut() {
+                    if let Some(d) = n.data.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+                        stack.extend(d.inputs);
+                    }
+                }
+                // `inner` drops here with its inputs already moved out: no recursion.
+            }
+        }
+    }
+}
+
+impl<T: Float> fmt::Debug for Var<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.value();
+        write!(f, "Var(")?;
+        if let Some(l) = self.label() {
+            write!(f, "{l}: ")?;
+        }
+        write!(f, "{v}")?;
+        if let Some(op) = self.op_name() {
+            write!(f, ", op={op}")?;
+        } else if self.requires_grad() {
+            write!(f, ", requires_grad")?;
+        }
+        write!(f, ")")
+    }
+}

@@ -1,0 +1,273 @@
+//! The backward engine: accumulation, graph freeing, no_grad, hooks, anomaly mode, graph export,
+//! deep graphs and higher-order gradients.
+
+use std::sync::{Arc, Mutex};
+
+use scalpel_autograd::{detect_anomaly, grad, no_grad, AutogradError, BackwardOptions, Var};
+use scalpel_tensor::Tensor;
+
+fn v(data: &[f64]) -> Tensor<f64> {
+    Tensor::from_vec1(data.to_vec())
+}
+
+#[test]
+fn var_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Var<f32>>();
+    assert_send_sync::<Var<f64>>();
+}
+
+#[test]
+fn gradients_accumulate_until_zero_grad() {
+    let w = Var::parameter(v(&[1.0, 2.0]));
+    for _ in 0..2 {
+        w.mul_scalar(3.0)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+    }
+    assert_eq!(w.grad().unwrap().to_vec(), vec![6.0, 6.0]);
+    w.zero_grad();
+    assert!(w.grad().is_none());
+}
+
+#[test]
+fn a_variable_used_twice_gets_both_contributions() {
+    let x = Var::parameter(v(&[3.0]));
+    let y = x.mul(&x).unwrap().add(&x).unwrap().sum_all().unwrap(); // x² + x
+    y.backward().unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![7.0]);
+}
+
+#[test]
+fn second_backward_through_a_freed_graph_is_an_error_unless_retained() {
+    let x = Var::parameter(v(&[2.0]));
+    let y = x.exp().unwrap().sum_all().unwrap();
+    y.backward().unwrap();
+    assert!(matches!(
+        y.backward(),
+        Err(AutogradError::GraphFreed { op: "sum" })
+    ));
+    let z = x.exp().unwrap().sum_all().unwrap();
+    let keep = BackwardOptions {
+        retain_graph: true,
+        create_graph: false,
+    };
+    x.zero_grad();
+    z.backward_with(None, keep).unwrap();
+    z.backward_with(None, keep).unwrap();
+    assert!((x.grad().unwrap().to_vec()[0] - 2.0 * 2f64.exp()).abs() < 1e-12);
+}
+
+#[test]
+fn no_grad_builds_no_nodes_and_detach_cuts_the_graph() {
+    let w = Var::parameter(v(&[1.0]));
+    {
+        let _g = no_grad();
+        let y = w.exp().unwrap();
+        assert!(!y.requires_grad() && y.is_leaf());
+    }
+    let y = w.exp().unwrap();
+    assert_eq!(y.op_name(), Some("exp"));
+    let d = y.detach();
+    assert!(d.is_leaf() && !d.requires_grad());
+    assert_eq!(d.value(), y.value());
+}
+
+#[test]
+fn non_scalar_backward_needs_a_gradient() {
+    let x = Var::parameter(v(&[1.0, 2.0]));
+    let y = x.mul_scalar(2.0).unwrap();
+    assert!(matches!(
+        y.backward(),
+        Err(AutogradError::NonScalarOutput { .. })
+    ));
+    y.backward_with(Some(v(&[1.0, 10.0])), BackwardOptions::default())
+        .unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![2.0, 20.0]);
+}
+
+#[test]
+fn broadcast_inputs_receive_gradients_of_their_own_shape() {
+    let a = Var::parameter(Tensor::ones([2, 3]));
+    let b = Var::parameter(v(&[1.0, 2.0, 3.0]));
+    a.mul(&b).unwrap().sum_all().unwrap().backward().unwrap();
+    assert_eq!(b.grad().unwrap().to_vec(), vec![2.0, 2.0, 2.0]);
+    assert_eq!(a.grad().unwrap().dims(), &[2, 3]);
+}
+
+#[test]
+fn hooks_see_and_can_replace_gradients() {
+    let x = Var::parameter(v(&[1.0, -4.0]));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    x.register_hook(move |g| {
+        s.lock().unwrap().push(g.to_vec());
+        Some(g.clamp(-1.0, 1.0).unwrap())
+    });
+    x.mul_scalar(5.0)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().clone(), vec![vec![5.0, 5.0]]);
+    assert_eq!(x.grad().unwrap().to_vec(), vec![1.0, 1.0]);
+}
+
+#[test]
+fn hooks_on_intermediate_variables_change_what_flows_on() {
+    let x = Var::parameter(v(&[2.0]));
+    let y = x.mul_scalar(3.0).unwrap();
+    y.register_hook(|g| Some(g.mul_scalar(10.0)));
+    y.sum_all().unwrap().backward().unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![30.0]);
+}
+
+#[test]
+fn anomaly_mode_names_the_forward_op_and_label() {
+    let _a = detect_anomaly();
+    let x = Var::parameter(v(&[-1.0, 4.0]));
+    x.set_label("weights");
+    let e = x.ln().unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            AutogradError::Anomaly {
+                pass: "forward",
+                op: "ln",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("weights"), "{e}");
+}
+
+#[test]
+fn anomaly_mode_catches_non_finite_gradients_in_backward() {
+    let _a = detect_anomaly();
+    let x = Var::parameter(v(&[0.0]));
+    let y = x.sqrt().unwrap().sum_all().unwrap(); // d√x/dx = ∞ at 0
+    let e = y.backward().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AutogradError::Anomaly {
+                pass: "backward",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn dropping_an_unused_deep_graph_does_not_overflow_the_stack() {
+    let x = Var::parameter(Tensor::<f32>::ones([1]));
+    let mut y = x.clone();
+    for _ in 0..200_000 {
+        y = y.mul_scalar(1.0).unwrap();
+    }
+    drop(y);
+}
+
+#[test]
+fn grad_returns_gradients_without_touching_grad_fields() {
+    let x = Var::parameter(v(&[1.0, 2.0]));
+    let y = x.square().unwrap().sum_all().unwrap();
+    let g = grad(&[y], None, std::slice::from_ref(&x), false).unwrap();
+    assert_eq!(g[0].as_ref().unwrap().value().to_vec(), vec![2.0, 4.0]);
+    assert!(x.grad().is_none());
+    let unrelated = Var::parameter(v(&[1.0]));
+    let y2 = x.sum_all().unwrap();
+    assert!(grad(&[y2], None, &[unrelated], false).unwrap()[0].is_none());
+}
+
+#[test]
+fn hessian_vector_product_of_a_quadratic_form() {
+    // f(x) = ½ xᵀAx with symmetric A: ∇f = Ax, H = A, so Hv = Av.
+    let a = Tensor::from_rows(&[[2.0f64, 1.0], [1.0, 3.0]]).unwrap();
+    let x = Var::parameter(v(&[0.5, -1.0]));
+    let ax = Var::constant(a.clone()).matmul(&x).unwrap();
+    let f = x
+        .mul(&ax)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .mul_scalar(0.5)
+        .unwrap();
+    let g = grad(&[f], None, std::slice::from_ref(&x), true).unwrap()[0]
+        .clone()
+        .unwrap();
+    let vdir = Var::constant(v(&[1.0, 2.0]));
+    let gv = g.mul(&vdir).unwrap().sum_all().unwrap();
+    let hv = grad(&[gv], None, &[x], false).unwrap()[0].clone().unwrap();
+    assert_eq!(hv.value().to_vec(), vec![4.0, 7.0]);
+}
+
+#[test]
+fn third_derivative_of_a_sine() {
+    let x = Var::parameter(v(&[0.3]));
+    let mut d = x.sin().unwrap().sum_all().unwrap();
+    for _ in 0..3 {
+        d = grad(&[d], None, std::slice::from_ref(&x), true).unwrap()[0]
+            .clone()
+            .unwrap()
+            .sum_all()
+            .unwrap();
+    }
+    assert!((d.item().unwrap() + 0.3f64.cos()).abs() < 1e-14); // sin''' = −cos
+}
+
+#[test]
+fn to_dot_renders_a_small_mlp_as_valid_dot_with_gradient_norms() {
+    let x = Var::constant(Tensor::ones([4, 3]));
+    let w1 = Var::parameter(Tensor::full([3, 5], 0.1));
+    let w2 = Var::parameter(Tensor::full([5, 2], 0.2));
+    w1.set_label("fc1.weight");
+    let h = x.matmul(&w1).unwrap().relu().unwrap();
+    let loss = h
+        .matmul(&w2)
+        .unwrap()
+        .log_softmax(1)
+        .unwrap()
+        .mean_all()
+        .unwrap();
+    loss.backward_with(
+        None,
+        BackwardOptions {
+            retain_graph: true,
+            create_graph: false,
+        },
+    )
+    .unwrap();
+    let dot = loss.to_dot();
+    assert!(dot.starts_with("digraph scalpel {") && dot.trim_end().ends_with('}'));
+    // Every edge joins two declared nodes.
+    let declared: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains("[label="))
+        .map(|l| l.trim().split(' ').next().unwrap())
+        .collect();
+    let edges: Vec<(&str, &str)> = dot
+        .lines()
+        .filter(|l| l.contains("->"))
+        .map(|l| {
+            let mut p = l.trim().trim_end_matches(';').split(" -> ");
+            (p.next().unwrap(), p.next().unwrap())
+        })
+        .collect();
+    assert_eq!(declared.len(), 8, "{dot}"); // x, w1, w2, matmul, relu, matmul, log_softmax, mean
+    assert_eq!(edges.len(), 7, "{dot}");
+    assert!(edges
+        .iter()
+        .all(|(a, b)| declared.contains(a) && declared.contains(b)));
+    assert!(
+        dot.contains("fc1.weight") && dot.contains("|grad| = "),
+        "{dot}"
+    );
+    assert!(dot.lines().filter(|l| l.contains('{')).count() == 1);
+}

@@ -1,0 +1,211 @@
+//! How every reduction walks its input: as `outer × red × inner` over contiguous data.
+//!
+//! A contiguous tensor reduced over a run of adjacent axes is already such a block: element
+//! `(o, r, i)` sits at `(o·red + r)·inner + i`. Reducing the last axes gives `inner = 1` (each
+//! output is a contiguous row); reducing the leading axes gives `outer = 1` (each output is a
+//! column, summed down the rows). Any other input — a strided view, or axes that are not adjacent
+//! — is first gathered once with its kept axes in front and its reduced axes behind, which gives
+//! `inner = 1`. Kernels are written twice: along a row and down the columns of a block.
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+use smallvec::SmallVec;
+
+use crate::element::Element;
+use crate::error::Result;
+use crate::layout::{Layout, Strides};
+use crate::ops::elementwise::PARALLEL_THRESHOLD;
+use crate::shape::{resolve_axes, Dims, Shape};
+use crate::tensor::Tensor;
+
+/// Elements of input a parallel task should cover at least.
+const TASK: usize = 1 << 14;
+
+/// A reduction of a tensor over a set of axes, laid out as `outer × red × inner`.
+pub(super) struct Plan<'a, T: Element> {
+    /// The input elements, contiguous in `outer × red × inner` order.
+    pub data: Cow<'a, [T]>,
+    /// Number of independent blocks.
+    pub outer: usize,
+    /// Number of elements each output combines.
+    pub red: usize,
+    /// Number of outputs per block (the distance between two consecutive reduced elements).
+    pub inner: usize,
+    /// Shape of the result.
+    pub out_shape: Shape,
+}
+
+impl<'a, T: Element> Plan<'a, T> {
+    /// Plans the reduction of `x` over `axes` (negative counts from the end; empty reduces over
+    /// no axis).
+    ///
+    /// # Errors
+    /// An axis out of range or repeated, named with `op`.
+    pub fn new(op: &'static str, x: &'a Tensor<T>, axes: &[isize], keepdim: bool) -> Result<Self> {
+        let axes = resolve_axes(op, axes, x.rank())?;
+        let dims = x.dims();
+        let mut out_dims = Dims::new();
+        for (i, &d) in dims.iter().enumerate() {
+            if !axes.contains(&i) {
+                out_dims.push(d);
+            } else if keepdim {
+                out_dims.push(1);
+            }
+        }
+        let out_shape = Shape::from(out_dims);
+        let red: usize = axes.iter().map(|&a| dims[a]).product();
+        if let Some((outer, inner)) = split_around(dims, &axes) {
+            return Ok(Plan {
+                data: contiguous_data(x),
+                outer,
+                red,
+                inner,
+                out_shape,
+            });
+        }
+        // Kept axes first, reduced axes last: a view, gathered once unless already contiguous.
+        let order = (0..x.rank())
+            .filter(|i| !axes.contains(i))
+            .chain(axes.iter().copied());
+        let (mut shape, mut strides) = (Dims::new(), Strides::new());
+        for i in order {
+            shape.push(dims[i]);
+            strides.push(x.strides()[i]);
+        }
+        let permuted = Tensor {
+            storage: x.storage.clone(),
+            layout: Layout::from_parts(shape.into(), strides, x.layout.offset),
+        };
+        let data = match permuted.layout.contiguous_range() {
+            Some(r) => Cow::Borrowed(&x.storage()[r]),
+            None => Cow::Owned(permuted.to_vec()),
+        };
+        Ok(Plan {
+            data,
+            outer: out_shape.numel(),
+            red,
+            inner: 1,
+            out_shape,
+        })
+    }
+
+    /// Runs a reduction: `row(x)` reduces one contiguous run of `red` elements;
+    /// `cols(x, rows, stride, out)` sets each `out[j]` to the reduction of `x[r·stride + j]` over
+    /// `r in 0..rows`.
+    ///
+    /// Work is split across rayon tasks only when the input has at least
+    /// [`PARALLEL_THRESHOLD`] elements.
+    pub fn run<U: Element>(
+        &self,
+        row: impl Fn(&[T]) -> U + Sync,
+        cols: impl Fn(&[T], usize, usize, &mut [U]) + Sync,
+    ) -> Tensor<U> {
+        let (outer, red, inner) = (self.outer, self.red, self.inner);
+        let mut out = vec![U::default(); outer * inner];
+        let data = &self.data[..];
+        let parallel = data.len() >= PARALLEL_THRESHOLD;
+        if out.is_empty() {
+            return Tensor::from_vec_unchecked(out, self.out_shape.clone());
+        }
+        if red == 0 {
+            // Every output reduces nothing: the kernels see empty input.
+            for o in out.chunks_mut(inner) {
+                cols(&[], 0, inner, o);
+            }
+        } else if inner == 1 {
+            let rows_per_task = (TASK / red).max(1);
+            let rows = |(k, o): (usize, &mut [U])| {
+                let start = k * rows_per_task * red;
+                for (o, x) in o.iter_mut().zip(data[start..].chunks_exact(red)) {
+                    *o = row(x);
+                }
+            };
+            if parallel && outer > rows_per_task {
+                out.par_chunks_mut(rows_per_task).enumerate().for_each(rows);
+            } else {
+                rows((0, &mut out));
+            }
+        } else {
+            // Each block's outputs are cut into column strips, so that a single wide block
+            // (outer = 1) still spreads over threads.
+            let width = if parallel {
+                (TASK / red).max(16).min(inner)
+            } else {
+                inner
+            };
+            let strip = |block: usize, (s, o): (usize, &mut [U])| {
+                cols(&data[block * red * inner + s * width..], red, inner, o);
+            };
+            if parallel {
+                out.par_chunks_mut(inner).enumerate().for_each(|(b, o)| {
+                    o.par_chunks_mut(width)
+                        .enumerate()
+                        .for_each(|s| strip(b, s))
+                });
+            } else {
+                for (b, o) in out.chunks_mut(inner).enumerate() {
+                    strip(b, (0, o));
+                }
+            }
+        }
+        Tensor::from_vec_unchecked(out, self.out_shape.clone())
+    }
+}
+
+/// When the reduced axes of `dims` are adjacent once size-1 axes are ignored, the product of the
+/// kept dimensions before them and after them (`outer`, `inner`).
+pub(super) fn split_around(dims: &[usize], axes: &[usize]) -> Option<(usize, usize)> {
+    let live: SmallVec<[(usize, bool); 6]> = dims
+        .iter()
+        .enumerate()
+        .filter(|&(_, &d)| d != 1)
+        .map(|(i, &d)| (d, axes.contains(&i)))
+        .collect();
+    let first = live.iter().position(|&(_, r)| r);
+    let last = live.iter().rposition(|&(_, r)| r);
+    let (first, last) = match (first, last) {
+        (Some(f), Some(l)) => (f, l),
+        // Nothing of size ≠ 1 is reduced: every output reduces one element.
+        _ => return Some((dims.iter().product(), 1)),
+    };
+    if live[first..=last].iter().any(|&(_, r)| !r) {
+        return None;
+    }
+    let outer = live[..first].iter().map(|&(d, _)| d).product();
+    let inner = live[last + 1..].iter().map(|&(d, _)| d).product();
+    Some((outer, inner))
+}
+
+/// The elements of `x` in row-major order, borrowed when already contiguous.
+pub(super) fn contiguous_data<T: Element>(x: &Tensor<T>) -> Cow<'_, [T]> {
+    match x.as_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(x.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacent_axes_split_into_outer_and_inner() {
+        assert_eq!(split_around(&[2, 3, 4], &[1]), Some((2, 4)));
+        assert_eq!(split_around(&[2, 3, 4], &[0]), Some((1, 12)));
+        assert_eq!(split_around(&[2, 3, 4], &[1, 2]), Some((2, 1)));
+        assert_eq!(split_around(&[2, 3, 4], &[0, 2]), None);
+        // A size-1 axis between reduced axes does not break adjacency.
+        assert_eq!(split_around(&[2, 1, 4, 5], &[0, 2]), Some((1, 5)));
+        assert_eq!(split_around(&[2, 3], &[]), Some((6, 1)));
+    }
+
+    #[test]
+    fn strided_input_reduced_over_split_axes_is_gathered_kept_axes_first() {
+        let x = Tensor::from_vec((0..24).collect::<Vec<i32>>(), [2, 3, 4]).unwrap();
+        let p = Plan::new("sum", &x, &[0, 2], false).unwrap();
+        assert_eq!((p.outer, p.red, p.inner), (3, 8, 1));
+        assert_eq!(&p.data[..8], &[0, 1, 2, 3, 12, 13, 14, 15]);
+        assert_eq!(p.out_shape.dims(), &[3]);
+    }
+}

@@ -1,0 +1,169 @@
+//! Sum, product and mean over axes.
+
+use super::pairwise::{pairwise_sum, pairwise_sum_cols};
+use super::plan::{contiguous_data, Plan};
+use crate::element::{Float, Numeric};
+use crate::error::Result;
+use crate::tensor::Tensor;
+
+impl<T: Numeric> Tensor<T> {
+    /// Sum over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. Summing zero
+    /// elements gives 0. Floats are summed pairwise.
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let x = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]).unwrap();
+    /// assert_eq!(x.sum(&[0], false).unwrap().to_vec(), vec![5.0, 7.0, 9.0]);
+    /// assert_eq!(x.sum(&[-1], true).unwrap().dims(), &[2, 1]);
+    /// ```
+    ///
+    /// # Errors
+    /// An axis out of range or repeated.
+    pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        let plan = Plan::new("sum", self, axes, keepdim)?;
+        Ok(plan.run(
+            |x| pairwise_sum(x, &|v| v),
+            |x, rows, stride, out| pairwise_sum_cols(x, rows, stride, out, &|v, _| v),
+        ))
+    }
+
+    /// The sum of every element (0 for an empty tensor).
+    pub fn sum_all(&self) -> T {
+        pairwise_sum(&contiguous_data(self), &|v| v)
+    }
+
+    /// Product over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. The
+    /// product of zero elements is 1.
+    ///
+    /// # Errors
+    /// An axis out of range or repeated.
+    pub fn prod(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        let plan = Plan::new("prod", self, axes, keepdim)?;
+        Ok(plan.run(
+            |x| x.iter().fold(T::one(), |p, &v| p * v),
+            |x, rows, stride, out| {
+                out.fill(T::one());
+                for r in 0..rows {
+                    for (o, &v) in out.iter_mut().zip(&x[r * stride..]) {
+                        *o *= v;
+                    }
+                }
+            },
+        ))
+    }
+}
+
+impl<T: Float> Tensor<T> {
+    /// Mean over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. The mean
+    /// of zero elements is NaN.
+    ///
+    /// # Errors
+    /// An axis out of range or repeated.
+    pub fn mean(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        let plan = Plan::new("mean", self, axes, keepdim)?;
+        let n = T::from_f64_lossy(plan.red as f64);
+        Ok(plan.run(
+            |x| pairwise_sum(x, &|v| v) / n,
+            |x, rows, stride, out| {
+                pairwise_sum_cols(x, rows, stride, out, &|v, _| v);
+                for o in out.iter_mut() {
+                    *o /= n;
+                }
+            },
+        ))
+    }
+
+    /// The mean of every element (NaN for an empty tensor).
+    pub fn mean_all(&self) -> T {
+        self.sum_all() / T::from_f64_lossy(self.numel() as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Tensor;
+
+    fn x234() -> Tensor<f64> {
+        Tensor::from_vec((0..24).map(f64::from).collect(), [2, 3, 4]).unwrap()
+    }
+
+    #[test]
+    fn sum_over_middle_axis_of_a_contiguous_tensor() {
+        let s = x234().sum(&[1], false).unwrap();
+        assert_eq!(s.dims(), &[2, 4]);
+        assert_eq!(s.to_vec(), vec![12., 15., 18., 21., 48., 51., 54., 57.]);
+    }
+
+    #[test]
+    fn sum_over_split_axes_of_a_transposed_view() {
+        let s = x234().transpose(0, 2).unwrap().sum(&[0, 2], true).unwrap();
+        assert_eq!(s.dims(), &[1, 3, 1]);
+        assert_eq!(s.to_vec(), vec![60., 92., 124.]);
+    }
+
+    #[test]
+    fn empty_axes_reduce_nothing() {
+        let x = x234();
+        assert_eq!(x.sum(&[], false).unwrap(), x);
+        assert_eq!(x.prod(&[], true).unwrap(), x);
+    }
+
+    #[test]
+    fn reductions_over_zero_elements_give_identities() {
+        let e = Tensor::<f32>::zeros([2, 0, 3]);
+        assert_eq!(e.sum(&[1], false).unwrap().to_vec(), vec![0.0; 6]);
+        assert_eq!(e.prod(&[1], false).unwrap().to_vec(), vec![1.0; 6]);
+        assert!(e
+            .mean(&[1], false)
+            .unwrap()
+            .to_vec()
+            .iter()
+            .all(|v| v.is_nan()));
+        assert_eq!(e.sum_all(), 0.0);
+        assert!(e.mean_all().is_nan());
+    }
+
+    #[test]
+    fn bias_gradient_sums_the_batch_axis() {
+        let g = Tensor::from_fn([128, 10], |i| (i % 10) as f32);
+        let s = g.sum(&[0], false).unwrap();
+        assert_eq!(
+            s.to_vec(),
+            (0..10).map(|j| 128.0 * j as f32).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn large_reductions_take_the_parallel_path_and_agree() {
+        let x = Tensor::from_fn([300, 500], |i| (i % 7) as f64);
+        let rows = x.sum(&[1], false).unwrap().to_vec();
+        let cols = x.sum(&[0], false).unwrap().to_vec();
+        for (r, &v) in rows.iter().enumerate() {
+            let want: f64 = (0..500).map(|c| ((r * 500 + c) % 7) as f64).sum();
+            assert_eq!(v, want);
+        }
+        for (c, &v) in cols.iter().enumerate() {
+            let want: f64 = (0..300).map(|r| ((r * 500 + c) % 7) as f64).sum();
+            assert_eq!(v, want);
+        }
+        assert_eq!(x.sum_all(), rows.iter().sum::<f64>());
+    }
+
+    #[test]
+    fn mean_and_prod_of_integers_and_floats() {
+        let x = Tensor::from_vec(vec![1i64, 2, 3, 4, 5, 6], [2, 3]).unwrap();
+        assert_eq!(x.prod(&[1], false).unwrap().to_vec(), vec![6, 120]);
+        assert_eq!(x.sum_all(), 21);
+        let m = x234().mean(&[0, 1], false).unwrap().to_vec();
+        assert_eq!(m, vec![10., 11., 12., 13.]);
+        assert_eq!(x234().mean_all(), 11.5);
+    }
+
+    #[test]
+    fn bad_axes_are_errors_naming_the_op() {
+        let e = x234().sum(&[3], false).unwrap_err().to_string();
+        assert!(e.starts_with("sum: axis 3"), "{e}");
+        let e = x234().mean(&[1, -2], false).unwrap_err().to_string();
+        assert!(e.starts_with("mean: axis 1 is repeated"), "{e}");
+    }
+}
