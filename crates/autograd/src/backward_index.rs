@@ -136,6 +136,27 @@ pub(crate) fn backward<T: Float>(
                 },
             ])
         }
+        // ---- pooling: each backward is linear in the gradient, its adjoint the forward -----------
+        Op::MaxPool2d { indices } => Ok(vec![Some(g.max_pool2d_grad(indices, &x.shape())?)]),
+        Op::MaxPool2dGrad { indices } => {
+            // out[n, c, idx] += x ⇒ d/dx = h gathered at idx within each plane
+            let (n, c) = (x.dims()[0], x.dims()[1]);
+            let plane = g.flatten(2, 3)?;
+            let idx = indices.reshape([n, c, indices.numel() / (n * c).max(1)])?;
+            Ok(vec![Some(plane.gather(2, &idx)?.reshape(x.shape())?)])
+        }
+        Op::AvgPool2d(w) => Ok(vec![Some(g.avg_pool2d_grad(&x.shape(), *w)?)]),
+        Op::AvgPool2dGrad(w) => Ok(vec![Some(g.avg_pool2d(
+            w.kernel,
+            w.stride,
+            w.padding,
+            w.count_include_pad,
+        )?)]),
+        Op::AdaptiveAvgPool2d => Ok(vec![Some(g.adaptive_avg_pool2d_grad(&x.shape())?)]),
+        Op::AdaptiveAvgPool2dGrad => {
+            let (h, w) = (x.dims()[2], x.dims()[3]);
+            Ok(vec![Some(g.adaptive_avg_pool2d((h, w))?)])
+        }
         Op::Custom(custom) => custom.backward(inputs, out, g),
         other => Err(AutogradError::NoGradient(format!(
             "no backward rule for `{}`",

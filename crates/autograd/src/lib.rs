@@ -37,6 +37,7 @@ pub mod grad_mode;
 pub mod gradcheck;
 mod op;
 mod ops;
+mod registry;
 mod var;
 
 pub use custom::CustomOp;
@@ -44,4 +45,5 @@ pub use engine::{grad, BackwardOptions};
 pub use error::{AutogradError, Result};
 pub use grad_mode::{detect_anomaly, is_grad_enabled, no_grad, set_grad_enabled, with_no_grad};
 pub use gradcheck::{gradcheck, gradgradcheck, GradcheckOptions, GradcheckReport};
+pub use registry::DIFFERENTIABLE_OPS;
 pub use var::{live_nodes, Hook, Var};

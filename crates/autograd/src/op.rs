@@ -8,6 +8,15 @@ use scalpel_tensor::{Float, Tensor};
 
 use crate::custom::CustomOp;
 
+/// The window of an average pooling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PoolWindow {
+    pub(crate) kernel: (usize, usize),
+    pub(crate) stride: (usize, usize),
+    pub(crate) padding: (usize, usize),
+    pub(crate) count_include_pad: bool,
+}
+
 /// A recorded operation and the state its backward rule needs beyond the input variables.
 pub(crate) enum Op<T: Float> {
     // element-wise, two inputs (a, b), broadcasting
@@ -126,6 +135,16 @@ pub(crate) enum Op<T: Float> {
     Conv2d(Conv2dParams),
     Conv2dGradInput(Conv2dParams),
     Conv2dGradWeight(Conv2dParams),
+    MaxPool2d {
+        indices: Tensor<i64>,
+    },
+    MaxPool2dGrad {
+        indices: Tensor<i64>,
+    },
+    AvgPool2d(PoolWindow),
+    AvgPool2dGrad(PoolWindow),
+    AdaptiveAvgPool2d,
+    AdaptiveAvgPool2dGrad,
     /// An operation defined outside this crate (fused layers of scalpel-nn).
     Custom(Arc<dyn CustomOp<T>>),
 }
@@ -195,6 +214,12 @@ impl<T: Float> Op<T> {
             Op::Conv2d(_) => "conv2d",
             Op::Conv2dGradInput(_) => "conv2d_grad_input",
             Op::Conv2dGradWeight(_) => "conv2d_grad_weight",
+            Op::MaxPool2d { .. } => "max_pool2d",
+            Op::MaxPool2dGrad { .. } => "max_pool2d_grad",
+            Op::AvgPool2d(_) => "avg_pool2d",
+            Op::AvgPool2dGrad(_) => "avg_pool2d_grad",
+            Op::AdaptiveAvgPool2d => "adaptive_avg_pool2d",
+            Op::AdaptiveAvgPool2dGrad => "adaptive_avg_pool2d_grad",
             Op::Custom(c) => c.name(),
         }
     }

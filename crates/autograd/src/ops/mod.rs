@@ -6,5 +6,6 @@ mod conv;
 mod elementwise;
 mod index;
 mod matmul;
+mod pool;
 mod reduce;
 mod view;

@@ -1,0 +1,106 @@
+//! The public gradcheck API: it passes correct gradients, catches wrong ones, and checks second
+//! derivatives of the bilinear and pooling operations. (`cargo xtask gradcheck` covers every
+//! operation; these tests keep the crate's own test suite self-contained.)
+
+use scalpel_autograd::{gradcheck, gradgradcheck, CustomOp, GradcheckOptions, Result, Var};
+use scalpel_tensor::ops::conv::Conv2dParams;
+use scalpel_tensor::random::Rng;
+use scalpel_tensor::Tensor;
+
+fn randn(rng: &mut Rng, dims: &[usize]) -> Tensor<f64> {
+    rng.normal(dims, 0.0, 1.0).unwrap()
+}
+
+#[test]
+fn conv2d_with_stride_padding_and_groups_passes_gradcheck_and_gradgradcheck() {
+    let mut rng = Rng::seed(1);
+    let x = randn(&mut rng, &[2, 4, 5, 4]);
+    let w = randn(&mut rng, &[6, 2, 3, 2]);
+    let b = randn(&mut rng, &[6]);
+    let p = Conv2dParams {
+        stride: (2, 1),
+        padding: (1, 1),
+        dilation: (1, 2),
+        groups: 2,
+    };
+    let f = |v: &[Var<f64>]| v[0].conv2d(&v[1], Some(&v[2]), p);
+    let r = gradcheck(
+        f,
+        &[x.clone(), w.clone(), b.clone()],
+        GradcheckOptions::default(),
+    )
+    .unwrap();
+    assert!(r.passed(), "{r}");
+    let r2 = gradgradcheck(f, &[x, w, b], GradcheckOptions::default()).unwrap();
+    assert!(r2.passed(), "{r2}");
+}
+
+#[test]
+fn batched_broadcast_matmul_passes_gradgradcheck() {
+    let mut rng = Rng::seed(2);
+    let a = randn(&mut rng, &[2, 1, 3, 4]);
+    let b = randn(&mut rng, &[3, 4, 2]);
+    let f = |v: &[Var<f64>]| v[0].matmul(&v[1]);
+    let r = gradgradcheck(f, &[a, b], GradcheckOptions::default()).unwrap();
+    assert!(r.passed(), "{r}");
+}
+
+#[test]
+fn pooling_passes_gradcheck_and_gradgradcheck() {
+    let mut rng = Rng::seed(3);
+    // Distinct values so that no window has tied maxima (max is not differentiable at ties).
+    let mut vals: Vec<f64> = (0..2 * 3 * 5 * 5).map(|i| i as f64 * 0.37).collect();
+    rng.shuffle(&mut vals);
+    let x = Tensor::from_vec(vals, [2, 3, 5, 5]).unwrap();
+    let fmax = |v: &[Var<f64>]| v[0].max_pool2d((2, 2), (2, 2), (1, 1));
+    assert!(
+        gradcheck(fmax, std::slice::from_ref(&x), GradcheckOptions::default())
+            .unwrap()
+            .passed()
+    );
+    assert!(
+        gradgradcheck(fmax, std::slice::from_ref(&x), GradcheckOptions::default())
+            .unwrap()
+            .passed()
+    );
+    let favg = |v: &[Var<f64>]| v[0].avg_pool2d((3, 2), (2, 1), (1, 0), false);
+    assert!(
+        gradgradcheck(favg, std::slice::from_ref(&x), GradcheckOptions::default())
+            .unwrap()
+            .passed()
+    );
+    let fada = |v: &[Var<f64>]| v[0].adaptive_avg_pool2d((2, 3));
+    assert!(gradgradcheck(fada, &[x], GradcheckOptions::default())
+        .unwrap()
+        .passed());
+}
+
+/// A deliberately wrong backward: d(2x)/dx reported as 3.
+struct WrongDouble;
+impl CustomOp<f64> for WrongDouble {
+    fn name(&self) -> &'static str {
+        "wrong_double"
+    }
+    fn backward(
+        &self,
+        _inputs: &[Var<f64>],
+        _out: &Var<f64>,
+        g: &Var<f64>,
+    ) -> Result<Vec<Option<Var<f64>>>> {
+        Ok(vec![Some(g.mul_scalar(3.0)?)])
+    }
+}
+
+#[test]
+fn gradcheck_catches_a_wrong_gradient_and_says_where() {
+    let x = Tensor::from_vec1(vec![1.0f64, 2.0, 3.0]);
+    let f = |v: &[Var<f64>]| Var::from_custom(v[0].value().mul_scalar(2.0), &v[..1], WrongDouble);
+    let r = gradcheck(f, &[x], GradcheckOptions::default()).unwrap();
+    assert!(!r.passed());
+    let input = &r.inputs[0];
+    assert!(
+        (input.worst_values.0 / input.worst_values.1 - 1.5).abs() < 1e-6,
+        "{r}"
+    );
+    assert!(input.max_rel_error > 0.4);
+}
