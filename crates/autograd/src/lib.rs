@@ -22,10 +22,6 @@
 //! - [`gradcheck`](crate::gradcheck) compares analytic gradients with central differences.
 
 #![warn(missing_docs)]
-// Errors carry the operation and both shapes inline so that messages need no allocation-heavy
-// formatting at the failure site; they are returned only on the cold path, so their size does
-// not matter for the hot `Ok` path.
-#![allow(clippy::result_large_err)]
 
 mod backward;
 mod backward_index;

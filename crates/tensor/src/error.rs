@@ -25,9 +25,9 @@ pub enum TensorError {
         /// The operation.
         op: &'static str,
         /// Shape of the first operand.
-        lhs: Shape,
+        lhs: Box<Shape>,
         /// Shape of the second operand.
-        rhs: Shape,
+        rhs: Box<Shape>,
         /// Why they do not fit.
         reason: String,
     },
@@ -37,7 +37,7 @@ pub enum TensorError {
         /// The operation.
         op: &'static str,
         /// The offending shape.
-        shape: Shape,
+        shape: Box<Shape>,
         /// Why it does not fit.
         reason: String,
     },
@@ -67,7 +67,7 @@ pub enum TensorError {
         /// The operation.
         op: &'static str,
         /// The requested shape.
-        shape: Shape,
+        shape: Box<Shape>,
         /// Elements the shape needs.
         expected: usize,
         /// Elements supplied.
@@ -88,8 +88,8 @@ impl TensorError {
     pub fn mismatch(op: &'static str, lhs: &Shape, rhs: &Shape, reason: impl Into<String>) -> Self {
         TensorError::ShapeMismatch {
             op,
-            lhs: lhs.clone(),
-            rhs: rhs.clone(),
+            lhs: Box::new(lhs.clone()),
+            rhs: Box::new(rhs.clone()),
             reason: reason.into(),
         }
     }
@@ -97,7 +97,7 @@ impl TensorError {
     pub fn shape(op: &'static str, shape: &Shape, reason: impl Into<String>) -> Self {
         TensorError::InvalidShape {
             op,
-            shape: shape.clone(),
+            shape: Box::new(shape.clone()),
             reason: reason.into(),
         }
     }

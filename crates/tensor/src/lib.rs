@@ -27,10 +27,6 @@
 //! overhead.
 
 #![warn(missing_docs)]
-// Errors carry the operation and both shapes inline so that messages need no allocation-heavy
-// formatting at the failure site; they are returned only on the cold path, so their size does
-// not matter for the hot `Ok` path.
-#![allow(clippy::result_large_err)]
 
 mod display;
 pub mod element;

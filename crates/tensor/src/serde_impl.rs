@@ -113,7 +113,7 @@ fn build<T: Element, E: de::Error>(shape: Shape, data: Vec<T>) -> Result<Tensor<
         Some(n) if n == data.len() => Ok(Tensor::from_vec_unchecked(data, shape)),
         Some(n) => Err(E::custom(TensorError::ElementCount {
             op: "deserialize",
-            shape,
+            shape: Box::new(shape),
             expected: n,
             got: data.len(),
         })),

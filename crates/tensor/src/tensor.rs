@@ -30,7 +30,7 @@ impl<T: Element> Tensor<T> {
                 op: "from_vec",
                 expected: shape.numel(),
                 got: data.len(),
-                shape,
+                shape: Box::new(shape),
             });
         }
         Ok(Self::from_vec_unchecked(data, shape))

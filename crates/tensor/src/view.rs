@@ -30,7 +30,7 @@ impl<T: Element> Tensor<T> {
                 op: "reshape",
                 expected: self.numel(),
                 got: shape.numel(),
-                shape: self.shape().clone(),
+                shape: Box::new(self.shape().clone()),
             }),
             Err(_) => Ok(Tensor::from_vec_unchecked(self.to_vec(), shape)),
         }
@@ -57,7 +57,7 @@ impl<T: Element> Tensor<T> {
                 op: "view",
                 expected: self.numel(),
                 got: shape.numel(),
-                shape: self.shape().clone(),
+                shape: Box::new(self.shape().clone()),
             });
         }
         if self.is_contiguous() {

@@ -13,11 +13,17 @@ mod probe;
 mod report;
 mod timing;
 mod w1;
+mod w4;
 
 use scalpel_tensor::TensorError;
 
 /// Every workload file, in the order the workloads run.
-const REGISTRY: &[fn() -> Vec<Workload>] = &[w1::workloads, op_add::workloads, probe::workloads];
+const REGISTRY: &[fn() -> Vec<Workload>] = &[
+    w1::workloads,
+    w4::workloads,
+    op_add::workloads,
+    probe::workloads,
+];
 
 /// Pool sizes measured when `--threads` is not given.
 const DEFAULT_THREADS: &[usize] = &[1, 2];

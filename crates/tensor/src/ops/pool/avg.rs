@@ -100,7 +100,7 @@ fn for_each_window<T: Float>(
     count_include_pad: bool,
     mut f: impl FnMut(usize, (usize, usize), (usize, usize), T),
 ) {
-    let full = T::one() / T::from_f64_lossy((g.kernel.0 * g.kernel.0) as f64);
+    let full = T::one() / T::from_f64_lossy((g.kernel.0 * g.kernel.1) as f64);
     for y in 0..g.oh {
         let rows = g.rows(y);
         for x in 0..g.ow {

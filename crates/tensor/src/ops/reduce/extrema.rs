@@ -1,47 +1,95 @@
 //! Maximum and minimum over axes, and the index where they occur.
 
+use rayon::prelude::*;
+
 use super::empty_reduction;
 use super::plan::{contiguous_data, Plan};
 use crate::element::Numeric;
 use crate::error::{Result, TensorError};
+use crate::ops::elementwise::PARALLEL_THRESHOLD;
 use crate::tensor::Tensor;
 
-/// True when `v` replaces the running maximum `m`. A NaN replaces any number and is never
-/// replaced; among numbers only a strictly greater one wins, so ties keep the first occurrence.
+/// The larger of a running maximum `m` and `v`, NaN once either is NaN.
 #[inline]
 #[allow(clippy::eq_op)]
-pub(super) fn beats_max<T: PartialOrd>(v: T, m: T) -> bool {
+pub(super) fn pick_max<T: PartialOrd>(m: T, v: T) -> T {
+    if v > m || v != v {
+        v
+    } else {
+        m
+    }
+}
+
+/// The smaller of a running minimum `m` and `v`, NaN once either is NaN.
+#[inline]
+#[allow(clippy::eq_op)]
+pub(super) fn pick_min<T: PartialOrd>(m: T, v: T) -> T {
+    if v < m || v != v {
+        v
+    } else {
+        m
+    }
+}
+
+/// True when `v` replaces the running maximum `m` of an arg-reduction. A NaN replaces any
+/// number and is never replaced; among numbers only a strictly greater one wins, so ties keep
+/// the first occurrence.
+#[inline]
+#[allow(clippy::eq_op)]
+fn beats_max<T: PartialOrd>(v: T, m: T) -> bool {
     m == m && (v != v || v > m)
 }
 
 /// True when `v` replaces the running minimum `m` (NaN and ties as for [`beats_max`]).
 #[inline]
 #[allow(clippy::eq_op)]
-pub(super) fn beats_min<T: PartialOrd>(v: T, m: T) -> bool {
+fn beats_min<T: PartialOrd>(v: T, m: T) -> bool {
     m == m && (v != v || v < m)
 }
 
-/// The extreme of a non-empty run under `beats`.
-pub(super) fn extreme_row<T: Copy>(x: &[T], beats: impl Fn(T, T) -> bool) -> T {
-    x[1..]
-        .iter()
-        .fold(x[0], |m, &v| if beats(v, m) { v } else { m })
+/// Independent running extremes of a row (no dependency chain from one element to the next).
+const LANES: usize = 8;
+
+/// Elements per parallel task of a long run.
+const TASK: usize = 1 << 14;
+
+/// The extreme of a non-empty run under `pick` ([`pick_max`] or [`pick_min`]); in parallel when
+/// the run is long.
+pub(super) fn extreme_row<T: Copy + Send + Sync>(x: &[T], pick: impl Fn(T, T) -> T + Sync) -> T {
+    if x.len() >= PARALLEL_THRESHOLD {
+        let parts: Vec<T> = x
+            .par_chunks(TASK)
+            .map(|c| extreme_serial(c, &pick))
+            .collect();
+        return extreme_serial(&parts, &pick);
+    }
+    extreme_serial(x, &pick)
 }
 
-/// `out[j]` = the extreme under `beats` of `x[r·stride + j]` over `r < rows` (`rows ≥ 1`).
+fn extreme_serial<T: Copy>(x: &[T], pick: &impl Fn(T, T) -> T) -> T {
+    let mut acc = [x[0]; LANES];
+    let mut chunks = x.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (a, &v) in acc.iter_mut().zip(c) {
+            *a = pick(*a, v);
+        }
+    }
+    let m = chunks.remainder().iter().fold(acc[0], |m, &v| pick(m, v));
+    acc[1..].iter().fold(m, |m, &v| pick(m, v))
+}
+
+/// `out[j]` = the extreme under `pick` of `x[r·stride + j]` over `r < rows` (`rows ≥ 1`).
 pub(super) fn extreme_cols<T: Copy>(
     x: &[T],
     rows: usize,
     stride: usize,
     out: &mut [T],
-    beats: impl Fn(T, T) -> bool,
+    pick: impl Fn(T, T) -> T,
 ) {
     out.copy_from_slice(&x[..out.len()]);
     for r in 1..rows {
         for (o, &v) in out.iter_mut().zip(&x[r * stride..]) {
-            if beats(v, *o) {
-                *o = v;
-            }
+            *o = pick(*o, v);
         }
     }
 }
@@ -84,7 +132,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated, or reduced axes that hold no elements.
     pub fn max(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.extreme("max", axes, keepdim, beats_max)
+        self.extreme("max", axes, keepdim, pick_max)
     }
 
     /// Minimum over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. A NaN
@@ -93,7 +141,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated, or reduced axes that hold no elements.
     pub fn min(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.extreme("min", axes, keepdim, beats_min)
+        self.extreme("min", axes, keepdim, pick_min)
     }
 
     /// The largest element (NaN if any element is NaN).
@@ -101,7 +149,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidShape`] for an empty tensor.
     pub fn max_all(&self) -> Result<T> {
-        self.extreme_all("max_all", beats_max)
+        self.extreme_all("max_all", pick_max)
     }
 
     /// The smallest element (NaN if any element is NaN).
@@ -109,7 +157,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidShape`] for an empty tensor.
     pub fn min_all(&self) -> Result<T> {
-        self.extreme_all("min_all", beats_min)
+        self.extreme_all("min_all", pick_min)
     }
 
     /// Index of the maximum along `axis`, the first one on ties; the first NaN counts as the
@@ -141,23 +189,23 @@ impl<T: Numeric> Tensor<T> {
         op: &'static str,
         axes: &[isize],
         keepdim: bool,
-        beats: impl Fn(T, T) -> bool + Copy + Sync,
+        pick: impl Fn(T, T) -> T + Copy + Sync,
     ) -> Result<Tensor<T>> {
         let plan = Plan::new(op, self, axes, keepdim)?;
         if plan.red == 0 {
             return Err(empty_reduction(op, self.shape(), axes));
         }
         Ok(plan.run(
-            |x| extreme_row(x, beats),
-            |x, rows, stride, out| extreme_cols(x, rows, stride, out, beats),
+            |x| extreme_row(x, pick),
+            |x, rows, stride, out| extreme_cols(x, rows, stride, out, pick),
         ))
     }
 
-    fn extreme_all(&self, op: &'static str, beats: impl Fn(T, T) -> bool) -> Result<T> {
+    fn extreme_all(&self, op: &'static str, pick: impl Fn(T, T) -> T + Sync) -> Result<T> {
         if self.numel() == 0 {
             return Err(TensorError::shape(op, self.shape(), "the tensor is empty"));
         }
-        Ok(extreme_row(&contiguous_data(self), beats))
+        Ok(extreme_row(&contiguous_data(self), pick))
     }
 
     fn arg_extreme(

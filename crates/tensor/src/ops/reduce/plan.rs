@@ -3,11 +3,15 @@
 //! A contiguous tensor reduced over a run of adjacent axes is already such a block: element
 //! `(o, r, i)` sits at `(o·red + r)·inner + i`. Reducing the last axes gives `inner = 1` (each
 //! output is a contiguous row); reducing the leading axes gives `outer = 1` (each output is a
-//! column, summed down the rows). Any other input — a strided view, or axes that are not adjacent
-//! — is first gathered once with its kept axes in front and its reduced axes behind, which gives
-//! `inner = 1`. Kernels are written twice: along a row and down the columns of a block.
+//! column, summed down the rows). A permutation of a contiguous tensor, such as a transpose, is
+//! walked the same way in storage order when that keeps the outputs in row-major order: no copy
+//! either. Any other view is copied once — in row-major order when its reduced axes are
+//! adjacent, otherwise with its kept axes in front and its reduced axes behind (`inner = 1`).
+//! Kernels are written twice: along a row, and down the columns of a block.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -55,14 +59,18 @@ impl<'a, T: Element> Plan<'a, T> {
         }
         let out_shape = Shape::from(out_dims);
         let red: usize = axes.iter().map(|&a| dims[a]).product();
-        if let Some((outer, inner)) = split_around(dims, &axes) {
-            return Ok(Plan {
-                data: contiguous_data(x),
-                outer,
-                red,
-                inner,
-                out_shape,
-            });
+        let plan = |data, (outer, inner)| Plan {
+            data,
+            outer,
+            red,
+            inner,
+            out_shape: out_shape.clone(),
+        };
+        if let Some((range, split)) = dense_split(&x.layout, &axes) {
+            return Ok(plan(Cow::Borrowed(&x.storage()[range]), split));
+        }
+        if let Some(split) = split_around(dims, &axes) {
+            return Ok(plan(Cow::Owned(x.to_vec()), split));
         }
         // Kept axes first, reduced axes last: a view, gathered once unless already contiguous.
         let order = (0..x.rank())
@@ -130,7 +138,7 @@ impl<'a, T: Element> Plan<'a, T> {
             // Each block's outputs are cut into column strips, so that a single wide block
             // (outer = 1) still spreads over threads.
             let width = if parallel {
-                (TASK / red).max(16).min(inner)
+                (TASK / red).max(64).min(inner)
             } else {
                 inner
             };
@@ -153,28 +161,67 @@ impl<'a, T: Element> Plan<'a, T> {
     }
 }
 
-/// When the reduced axes of `dims` are adjacent once size-1 axes are ignored, the product of the
-/// kept dimensions before them and after them (`outer`, `inner`).
-pub(super) fn split_around(dims: &[usize], axes: &[usize]) -> Option<(usize, usize)> {
-    let live: SmallVec<[(usize, bool); 6]> = dims
+/// When `layout` covers a storage range without gaps — a contiguous tensor, or any permutation
+/// of one such as a transpose — and, in storage order, its reduced axes are adjacent and its kept
+/// axes are in logical order: that range and the `(outer, inner)` sizes around the reduced axes.
+fn dense_split(layout: &Layout, axes: &[usize]) -> Option<(Range<usize>, (usize, usize))> {
+    let dims = layout.shape().dims();
+    let mut live: SmallVec<[(usize, usize, isize); 6]> = (0..dims.len())
+        .filter(|&i| dims[i] != 1)
+        .map(|i| (i, dims[i], layout.strides()[i]))
+        .collect();
+    live.sort_by_key(|&(_, _, s)| Reverse(s));
+    let mut expected = 1isize;
+    for &(_, d, s) in live.iter().rev() {
+        if s != expected {
+            return None;
+        }
+        expected *= d as isize;
+    }
+    let order: SmallVec<[(usize, usize); 6]> = live.iter().map(|&(i, d, _)| (i, d)).collect();
+    let split = split_live(&order, axes)?;
+    let start = layout.offset();
+    Some((start..start + layout.shape().numel(), split))
+}
+
+/// When the reduced axes of `dims` are adjacent once size-1 axes are ignored: the product of
+/// the kept dimensions before them and after them (`outer`, `inner`).
+fn split_around(dims: &[usize], axes: &[usize]) -> Option<(usize, usize)> {
+    let order: SmallVec<[(usize, usize); 6]> = dims
         .iter()
         .enumerate()
         .filter(|&(_, &d)| d != 1)
-        .map(|(i, &d)| (d, axes.contains(&i)))
+        .map(|(i, &d)| (i, d))
         .collect();
-    let first = live.iter().position(|&(_, r)| r);
-    let last = live.iter().rposition(|&(_, r)| r);
-    let (first, last) = match (first, last) {
-        (Some(f), Some(l)) => (f, l),
+    split_live(&order, axes)
+}
+
+/// `order` lists `(axis, size)` of the axes of size ≠ 1 in the order their elements are laid
+/// out. When the reduced ones are adjacent and the kept ones are in increasing axis order (so
+/// that the outputs come out row-major): the products of the kept sizes before and after them.
+fn split_live(order: &[(usize, usize)], axes: &[usize]) -> Option<(usize, usize)> {
+    let reduced = |&(i, _): &(usize, usize)| axes.contains(&i);
+    let (first, end) = match (
+        order.iter().position(reduced),
+        order.iter().rposition(reduced),
+    ) {
+        (Some(f), Some(l)) => (f, l + 1),
         // Nothing of size ≠ 1 is reduced: every output reduces one element.
-        _ => return Some((dims.iter().product(), 1)),
+        _ => (order.len(), order.len()),
     };
-    if live[first..=last].iter().any(|&(_, r)| !r) {
+    if !order[first..end].iter().all(reduced) {
         return None;
     }
-    let outer = live[..first].iter().map(|&(d, _)| d).product();
-    let inner = live[last + 1..].iter().map(|&(d, _)| d).product();
-    Some((outer, inner))
+    let kept = order[..first].iter().chain(&order[end..]);
+    if !kept
+        .clone()
+        .zip(kept.clone().skip(1))
+        .all(|(a, b)| a.0 < b.0)
+    {
+        return None;
+    }
+    let size = |part: &[(usize, usize)]| part.iter().map(|&(_, d)| d).product();
+    Some((size(&order[..first]), size(&order[end..])))
 }
 
 /// The elements of `x` in row-major order, borrowed when already contiguous.
@@ -198,6 +245,23 @@ mod tests {
         // A size-1 axis between reduced axes does not break adjacency.
         assert_eq!(split_around(&[2, 1, 4, 5], &[0, 2]), Some((1, 5)));
         assert_eq!(split_around(&[2, 3], &[]), Some((6, 1)));
+    }
+
+    #[test]
+    fn a_transpose_is_reduced_in_storage_order_without_a_copy() {
+        let x = Tensor::from_vec((0..12).collect::<Vec<i32>>(), [3, 4]).unwrap();
+        let t = x.t();
+        let rows = Plan::new("sum", &t, &[0], false).unwrap();
+        assert!(matches!(rows.data, Cow::Borrowed(_)));
+        assert_eq!((rows.outer, rows.red, rows.inner), (3, 4, 1));
+        let cols = Plan::new("sum", &t, &[-1], true).unwrap();
+        assert!(matches!(cols.data, Cow::Borrowed(_)));
+        assert_eq!((cols.outer, cols.red, cols.inner), (1, 3, 4));
+        assert_eq!(cols.out_shape.dims(), &[4, 1]);
+        // Kept axes that storage holds in reverse order would come out transposed: gathered.
+        let p = x.unsqueeze(0).unwrap().permute(&[2, 0, 1]).unwrap();
+        let all = Plan::new("sum", &p, &[1], false).unwrap();
+        assert!(matches!(all.data, Cow::Owned(_)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::extrema::{beats_max, extreme_cols, extreme_row};
+use super::extrema::{extreme_cols, extreme_row, pick_max};
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
 use super::plan::{contiguous_data, Plan};
 use crate::element::Float;
@@ -28,7 +28,7 @@ fn shift_of<T: Float>(max: T) -> T {
 
 /// ln Σ eˣ of a non-empty run.
 fn logsumexp_row<T: Float>(x: &[T]) -> T {
-    let c = shift_of(extreme_row(x, beats_max));
+    let c = shift_of(extreme_row(x, pick_max));
     c + pairwise_sum(x, &|v| (v - c).exp()).ln()
 }
 
@@ -39,7 +39,7 @@ fn logsumexp_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T]) 
         return;
     }
     let mut c = vec![T::zero(); out.len()];
-    extreme_cols(x, rows, stride, &mut c, beats_max);
+    extreme_cols(x, rows, stride, &mut c, pick_max);
     c.iter_mut().for_each(|m| *m = shift_of(*m));
     pairwise_sum_cols(x, rows, stride, out, &|v, j| (v - c[j]).exp());
     for (o, &c) in out.iter_mut().zip(&c) {
@@ -49,7 +49,7 @@ fn logsumexp_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T]) 
 
 /// Softmax (or log-softmax) of a contiguous run into `out`.
 fn softmax_row<T: Float>(x: &[T], out: &mut [T], log: bool) {
-    let c = shift_of(extreme_row(x, beats_max));
+    let c = shift_of(extreme_row(x, pick_max));
     if log {
         let lse = c + pairwise_sum(x, &|v| (v - c).exp()).ln();
         for (o, &v) in out.iter_mut().zip(x) {
@@ -68,9 +68,9 @@ fn softmax_row<T: Float>(x: &[T], out: &mut [T], log: bool) {
 
 /// Softmax (or log-softmax) down the columns of a `rows × stride` block into `out`.
 fn softmax_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T], log: bool) {
-    let mut lse = vec![T::zero(); stride];
-    logsumexp_cols(x, rows, stride, &mut lse);
     if log {
+        let mut lse = vec![T::zero(); stride];
+        logsumexp_cols(x, rows, stride, &mut lse);
         for (o, v) in out.chunks_exact_mut(stride).zip(x.chunks_exact(stride)) {
             for ((o, &v), &l) in o.iter_mut().zip(v).zip(&lse) {
                 *o = v - l;
@@ -78,9 +78,8 @@ fn softmax_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T], lo
         }
         return;
     }
-    // e^(x − c) / Σe^(x − c) with c the shifted maximum, as in the row kernel.
     let mut c = vec![T::zero(); stride];
-    extreme_cols(x, rows, stride, &mut c, beats_max);
+    extreme_cols(x, rows, stride, &mut c, pick_max);
     c.iter_mut().for_each(|m| *m = shift_of(*m));
     for (o, v) in out.chunks_exact_mut(stride).zip(x.chunks_exact(stride)) {
         for ((o, &v), &c) in o.iter_mut().zip(v).zip(&c) {
