@@ -7,7 +7,7 @@
 //! | crate | what it holds |
 //! |---|---|
 //! | [`tensor`] (`scalpel-tensor`) | n-d strided tensors and every numeric kernel |
-//! | `scalpel-autograd` | reverse-mode automatic differentiation, gradcheck |
+//! | [`autograd`] (`scalpel-autograd`) | reverse-mode automatic differentiation, gradcheck |
 //! | `scalpel-nn` | modules, layers, losses, initialisation, state dicts |
 //! | `scalpel-optim` | optimizers, schedules, gradient clipping |
 //! | `scalpel-data` | datasets, loaders, file formats |
@@ -21,9 +21,12 @@
 
 #![warn(missing_docs)]
 
+pub use scalpel_autograd as autograd;
 pub use scalpel_tensor as tensor;
 
 /// The names most programs need, in one import: `use scalpel::prelude::*;`.
 pub mod prelude {
+    pub use scalpel_autograd::{grad, no_grad, AutogradError, BackwardOptions, Var};
+    pub use scalpel_tensor::random::Rng;
     pub use scalpel_tensor::{DType, Element, Float, Numeric, Shape, Tensor, TensorError};
 }

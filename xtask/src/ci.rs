@@ -45,6 +45,10 @@ fn steps() -> Vec<Step> {
             run: Box::new(|| cargo(&["test", "--workspace", "--release"])),
         },
         Step {
+            name: "gradcheck",
+            run: Box::new(|| crate::gradcheck::run(&[])),
+        },
+        Step {
             name: "doc",
             run: Box::new(doc),
         },

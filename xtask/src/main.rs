@@ -1,11 +1,13 @@
 //! `cargo xtask`: scalpel's test driver.
 //!
 //! - `cargo xtask ci`        every check CI runs, with a summary (exit 1 if any fails)
+//! - `cargo xtask gradcheck [OP…] [--seed N]`  every differentiable op against finite differences
 //! - `cargo xtask layering`  the crate layering rule of DESIGN.md, checked on `cargo metadata`
 //! - `cargo xtask bench [WORKLOAD…] [--threads N]`  the workloads of BENCHMARKS.md
 
 mod bench;
 mod ci;
+mod gradcheck;
 mod layering;
 
 use std::process::ExitCode;
@@ -14,6 +16,7 @@ fn usage() -> &'static str {
     "usage: cargo xtask <command>\n\
      commands:\n  \
        ci                              run every check (fmt, clippy, tests, layering, …)\n  \
+       gradcheck [OP…] [--seed N]      check every op's gradients against finite differences\n  \
        layering                        check that crates depend only on crates beneath them\n  \
        bench [WORKLOAD…] [--threads N] run the benchmark workloads of BENCHMARKS.md"
 }
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "ci" => ci::run(rest),
+        "gradcheck" => gradcheck::run(rest),
         "layering" => layering::run(),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {

@@ -433,6 +433,109 @@ proptest! {
     }
 }
 
+/// 3×3 convolutions with stride 1 and enough channels for the Winograd F(2×2, 3×3) fast path,
+/// over odd and even, square and non-square sizes and every padding up to 2.
+fn winograd_case_strategy() -> impl Strategy<Value = Case> {
+    (
+        (1usize..=2, 16usize..=19, 16usize..=19),
+        (0usize..=2, 0usize..=2, 0usize..=9, 0usize..=9),
+        (any::<bool>(), any::<bool>(), any::<u64>()),
+    )
+        .prop_map(
+            |((n, c, o), (ph, pw, eh, ew), (bias, strided, seed))| Case {
+                n,
+                c,
+                h: fitting(3, 1, ph, eh + 1),
+                w: fitting(3, 1, pw, ew + 1),
+                o,
+                kh: 3,
+                kw: 3,
+                p: Conv2dParams {
+                    padding: (ph, pw),
+                    ..Default::default()
+                },
+                bias,
+                strided,
+                seed,
+            },
+        )
+}
+
+/// `w` (`o × c × 3 × 3`) inside a ring of zeros (`o × c × 5 × 5`): the same convolution with one
+/// more padding, but a kernel that only the general im2col path computes.
+fn zero_ring(w: &Tensor<f64>) -> Tensor<f64> {
+    let d = w.dims();
+    let wv = w.to_vec();
+    let mut out = vec![0.0; d[0] * d[1] * 25];
+    for p in 0..d[0] * d[1] {
+        for i in 0..3 {
+            for j in 0..3 {
+                out[p * 25 + (i + 1) * 5 + j + 1] = wv[p * 9 + i * 3 + j];
+            }
+        }
+    }
+    Tensor::from_vec(out, [d[0], d[1], 5, 5]).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn winograd_fast_path_matches_direct_loop_and_general_path(case in winograd_case_strategy()) {
+        let (x, w, b, g) = operands(&case);
+        let bias = b.as_ref().map(|b| b.to_vec());
+        let y = x.conv2d(&w, b.as_ref(), case.p).unwrap();
+        assert_close(&y.to_vec(), &reference_conv2d(&case, &x.to_vec(), &w.to_vec(), bias.as_deref()), "conv2d");
+        let ring = zero_ring(&w);
+        let general = Conv2dParams { padding: (case.p.padding.0 + 1, case.p.padding.1 + 1), ..case.p };
+        assert_close(&y.to_vec(), &x.conv2d(&ring, b.as_ref(), general).unwrap().to_vec(), "general conv2d");
+        let dx = g.conv2d_backward_input(&w, x.shape(), case.p).unwrap();
+        assert_close(&dx.to_vec(), &reference_backward_input(&case, &g.to_vec(), &w.to_vec()), "dx");
+        let dx_general = g.conv2d_backward_input(&ring, x.shape(), general).unwrap();
+        assert_close(&dx.to_vec(), &dx_general.to_vec(), "general dx");
+    }
+}
+
+#[test]
+fn winograd_fast_path_in_f32_stays_close_to_f64() {
+    let case = Case {
+        n: 2,
+        c: 64,
+        h: 17,
+        w: 32,
+        o: 32,
+        kh: 3,
+        kw: 3,
+        p: Conv2dParams {
+            padding: (1, 1),
+            ..Default::default()
+        },
+        bias: true,
+        strided: false,
+        seed: 11,
+    };
+    let (x, w, b, g) = operands(&case);
+    let y64 = x.conv2d(&w, b.as_ref(), case.p).unwrap().to_vec();
+    let (x32, w32, g32) = (x.cast::<f32>(), w.cast::<f32>(), g.cast::<f32>());
+    let y32 = x32
+        .conv2d(&w32, b.map(|b| b.cast::<f32>()).as_ref(), case.p)
+        .unwrap();
+    let dx64 = g
+        .conv2d_backward_input(&w, x.shape(), case.p)
+        .unwrap()
+        .to_vec();
+    let dx32 = g32.conv2d_backward_input(&w32, x.shape(), case.p).unwrap();
+    // Sums of 576 terms of size ~1 each: an f32 error of a few ulps of the sum.
+    for (got, want) in [(y32.to_vec(), y64), (dx32.to_vec(), dx64)] {
+        for (a, b) in got.iter().zip(want) {
+            assert!(
+                (*a as f64 - b).abs() <= 2e-4 * (1.0 + b.abs()),
+                "{a} != {b}"
+            );
+        }
+    }
+}
+
 /// A convolution large enough to split its batch across the rayon pool.
 fn large_case() -> Case {
     Case {

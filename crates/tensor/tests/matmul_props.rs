@@ -3,6 +3,7 @@
 //! and broadcast batch dimensions, in f64 with a tight tolerance and in f32 with a relative one.
 
 use proptest::prelude::*;
+use scalpel_tensor::ops::matmul::kernel::PARALLEL_FLOPS;
 use scalpel_tensor::{Float, Tensor};
 
 /// A deterministic stream of values in [-2, 2) (splitmix64), so that a case is its seed.
@@ -281,11 +282,12 @@ proptest! {
 }
 
 #[test]
-fn mlp_sized_product_with_transposed_operand_matches_reference() {
-    // Above PARALLEL_FLOPS: gemm itself splits the product across threads.
+fn product_above_the_parallel_threshold_matches_reference() {
+    // gemm itself splits this one product across the threads.
+    let n = PARALLEL_FLOPS / (64 * 100) + 5;
     let mut values = Values(7);
     let x = operand::<f32>(&[64, 100], View::Contiguous, &mut values);
-    let w = operand::<f32>(&[100, 72], View::Transposed, &mut values);
+    let w = operand::<f32>(&[100, n], View::Transposed, &mut values);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -295,10 +297,11 @@ fn mlp_sized_product_with_transposed_operand_matches_reference() {
 
 #[test]
 fn many_small_matrices_spread_over_threads_match_reference() {
-    // Many products below PARALLEL_FLOPS whose total is above it: one batch per task.
+    // Products below the threshold whose total is above it: one batch per task.
+    let count = PARALLEL_FLOPS / (16 * 16 * 16) + 3;
     let mut values = Values(11);
-    let a = operand::<f64>(&[70, 16, 16], View::Permuted, &mut values);
-    let b = operand::<f64>(&[70, 16, 16], View::Stepped, &mut values);
+    let a = operand::<f64>(&[count, 16, 16], View::Permuted, &mut values);
+    let b = operand::<f64>(&[count, 16, 16], View::Stepped, &mut values);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

@@ -9,7 +9,6 @@
 //! [`REGISTRY`] below lists the files in the order they run.
 
 mod op_add;
-mod probe;
 mod report;
 mod timing;
 mod w1;
@@ -18,12 +17,7 @@ mod w4;
 use scalpel_tensor::TensorError;
 
 /// Every workload file, in the order the workloads run.
-const REGISTRY: &[fn() -> Vec<Workload>] = &[
-    w1::workloads,
-    w4::workloads,
-    op_add::workloads,
-    probe::workloads,
-];
+const REGISTRY: &[fn() -> Vec<Workload>] = &[w1::workloads, w4::workloads, op_add::workloads];
 
 /// Pool sizes measured when `--threads` is not given.
 const DEFAULT_THREADS: &[usize] = &[1, 2];

@@ -78,7 +78,10 @@ pub struct Entry {
 
 impl Entry {
     /// An entry whose first derivatives are checked.
-    pub fn grad(op: &'static str, cases: impl Fn(&mut Rng) -> Vec<Case> + Send + Sync + 'static) -> Entry {
+    pub fn grad(
+        op: &'static str,
+        cases: impl Fn(&mut Rng) -> Vec<Case> + Send + Sync + 'static,
+    ) -> Entry {
         Entry {
             op,
             double: false,
@@ -189,7 +192,9 @@ fn parse(args: &[String]) -> std::result::Result<(Vec<String>, u64), String> {
             let v = it.next().ok_or("--seed needs a value")?;
             seed = v.parse().map_err(|e| format!("--seed {v}: {e}"))?;
         } else if a.starts_with('-') {
-            return Err(format!("unknown option `{a}` (usage: gradcheck [OP…] [--seed N])"));
+            return Err(format!(
+                "unknown option `{a}` (usage: gradcheck [OP…] [--seed N])"
+            ));
         } else {
             ops.push(a.clone());
         }
@@ -197,34 +202,44 @@ fn parse(args: &[String]) -> std::result::Result<(Vec<String>, u64), String> {
     Ok((ops, seed))
 }
 
-/// Runs the suite (or the ops named in `args`), prints the table and fails on any failure.
-pub fn run(args: &[String]) -> std::result::Result<(), String> {
-    let (filter, seed) = parse(args)?;
-    let entries = cases::registry();
-    let names: Vec<&'static str> = entries.iter().map(|e| e.op).collect();
-    let unknown: Vec<&String> = filter
-        .iter()
-        .filter(|f| !names.contains(&f.as_str()) && !DIFFERENTIABLE_OPS.contains(&f.as_str()))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(format!("no op named {unknown:?}"));
-    }
-    let selected = |op: &str| filter.is_empty() || filter.iter().any(|f| f == op);
-    let start = Instant::now();
+/// Checks the entries that `selected` accepts, then adds a row for every op of `listed` without
+/// an entry and marks the entries of ops not in `listed`: coverage is enforced whatever the
+/// selection.
+pub fn check_registry(
+    entries: &[Entry],
+    listed: &[&'static str],
+    selected: impl Fn(&str) -> bool + Sync,
+    seed: u64,
+) -> (Vec<OpResult>, Coverage) {
     let mut results: Vec<OpResult> = entries
         .par_iter()
         .filter(|e| selected(e.op))
         .map(|e| run_entry(e, seed))
         .collect();
-    let cov = coverage(&names, DIFFERENTIABLE_OPS);
-    for op in cov.missing.iter().filter(|op| selected(op)) {
-        results.push(OpResult::missing(op));
-    }
-    for r in &mut results {
-        if cov.unlisted.contains(&r.op) {
-            r.status = Status::Unlisted;
+    let names: Vec<&'static str> = entries.iter().map(|e| e.op).collect();
+    let cov = coverage(&names, listed);
+    results.extend(cov.missing.iter().map(|op| OpResult::missing(op)));
+    for op in &cov.unlisted {
+        match results.iter_mut().find(|r| r.op == *op) {
+            Some(r) => r.status = Status::Unlisted,
+            None => results.push(OpResult::unlisted(op)),
         }
     }
+    (results, cov)
+}
+
+/// Runs the suite (or the ops named in `args`), prints the table and fails on any failure.
+pub fn run(args: &[String]) -> std::result::Result<(), String> {
+    let (filter, seed) = parse(args)?;
+    let entries = cases::registry();
+    let known = |op: &str| entries.iter().any(|e| e.op == op) || DIFFERENTIABLE_OPS.contains(&op);
+    let unknown: Vec<&String> = filter.iter().filter(|f| !known(f)).collect();
+    if !unknown.is_empty() {
+        return Err(format!("no op named {unknown:?}"));
+    }
+    let start = Instant::now();
+    let selected = |op: &str| filter.is_empty() || filter.iter().any(|f| f == op);
+    let (results, cov) = check_registry(&entries, DIFFERENTIABLE_OPS, selected, seed);
     report::print(&results, &cov, start.elapsed());
     let failed = results.iter().filter(|r| r.status != Status::Ok).count();
     if failed == 0 {

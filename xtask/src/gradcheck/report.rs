@@ -75,6 +75,14 @@ impl OpResult {
         }
     }
 
+    /// The result of an entry for an op that is not listed, not run.
+    pub fn unlisted(op: &'static str) -> OpResult {
+        OpResult {
+            status: Status::Unlisted,
+            ..OpResult::new(op, false)
+        }
+    }
+
     /// Folds a report (passing or not) into the worst errors.
     pub fn record(&mut self, report: &GradcheckReport) {
         self.reports += 1;
@@ -99,7 +107,10 @@ pub fn print(results: &[OpResult], coverage: &Coverage, elapsed: Duration) {
         let (rel, abs) = if r.reports == 0 {
             ("-".to_string(), "-".to_string())
         } else {
-            (format!("{:.2e}", r.worst_rel), format!("{:.2e}", r.worst_abs))
+            (
+                format!("{:.2e}", r.worst_rel),
+                format!("{:.2e}", r.worst_abs),
+            )
         };
         println!(
             "{:<20} {:>5} {:>13} {:>13} {:>6}  {}",

@@ -20,9 +20,29 @@ pub fn dims(rng: &mut Rng, rank: usize, lo: usize, hi: usize) -> Vec<usize> {
     (0..rank).map(|_| size(rng, lo, hi)).collect()
 }
 
+/// Random sizes in `lo..=hi` for a random rank in `ranks`.
+pub fn any_rank(
+    rng: &mut Rng,
+    ranks: std::ops::RangeInclusive<usize>,
+    lo: usize,
+    hi: usize,
+) -> Vec<usize> {
+    let rank = size(rng, *ranks.start(), *ranks.end());
+    dims(rng, rank, lo, hi)
+}
+
 /// One of `items`, uniformly.
 pub fn choose<E: Copy>(rng: &mut Rng, items: &[E]) -> E {
     items[below(rng, items.len())]
+}
+
+/// Dimensions that broadcast to `full`: `full` without its first `drop` axes, each remaining
+/// axis set to 1 with probability 0.35.
+pub fn broadcastable(rng: &mut Rng, full: &[usize], drop: usize) -> Vec<usize> {
+    full[drop..]
+        .iter()
+        .map(|&d| if rng.next_f64() < 0.35 { 1 } else { d })
+        .collect()
 }
 
 /// Values uniform in `[lo, hi)`.
@@ -94,6 +114,10 @@ pub enum View {
     Flipped,
     /// Stored twice as long on the last axis, then every other element taken (stride 2).
     Strided,
+    /// The first slice along axis 0, broadcast back over axis 0 (stride 0: every slice is the
+    /// same elements, so their gradients must be summed). Not drawn by [`pick`](Self::pick),
+    /// since it repeats values, which ops sampled for distinct values cannot take.
+    Broadcast,
 }
 
 impl View {
@@ -127,7 +151,7 @@ impl View {
         match self.for_rank(r) {
             View::Transposed => d.swap(r - 2, r - 1),
             View::Strided => d[r - 1] *= 2,
-            View::Contiguous | View::Flipped => {}
+            View::Contiguous | View::Flipped | View::Broadcast => {}
         }
         d
     }
@@ -143,16 +167,18 @@ impl View {
                 let n = v.dims()[r - 1];
                 v.slice(-1, 0, n, 2)
             }
+            View::Broadcast => v.narrow(0, 0, 1)?.broadcast_to(v.shape()),
         }
     }
 
-    /// A short tag for case names ("" for contiguous).
-    pub fn tag(self) -> &'static str {
-        match self {
+    /// A short tag for the names of cases with an input of `rank` ("" for contiguous).
+    pub fn tag(self, rank: usize) -> &'static str {
+        match self.for_rank(rank) {
             View::Contiguous => "",
             View::Transposed => " transposed",
             View::Flipped => " flipped",
             View::Strided => " strided",
+            View::Broadcast => " broadcast",
         }
     }
 }

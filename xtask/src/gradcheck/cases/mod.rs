@@ -5,6 +5,7 @@ mod binary;
 mod conv;
 mod index;
 mod matmul;
+mod pool;
 mod reduce;
 mod scalar;
 mod unary;
@@ -28,6 +29,7 @@ pub fn registry() -> Vec<Entry> {
     entries.extend(view::entries());
     entries.extend(index::entries());
     entries.extend(conv::entries());
+    entries.extend(pool::entries());
     entries
 }
 
@@ -53,9 +55,40 @@ pub fn one_input(
 ) -> Case {
     let x = draw(rng, &view.stored_dims(dims));
     Case::new(
-        format!("{label} {}{}", fmt_dims(dims), view.tag()),
+        format!("{label} on {}{}", fmt_dims(dims), view.tag(dims.len())),
         vec![x],
         move |xs| op(&view.apply(&xs[0])?),
+    )
+}
+
+/// A case over several inputs of `(dims, view)`, drawn uniformly from [−2, 2); `f` receives the
+/// views.
+pub fn several(
+    rng: &mut Rng,
+    label: &str,
+    inputs: &[(Vec<usize>, View)],
+    f: impl Fn(&[Var<f64>]) -> Result<Var<f64>> + 'static,
+) -> Case {
+    let tensors = inputs
+        .iter()
+        .map(|(d, v)| anywhere(rng, &v.stored_dims(d)))
+        .collect();
+    let views: Vec<View> = inputs.iter().map(|(_, v)| *v).collect();
+    let shapes: Vec<String> = inputs
+        .iter()
+        .map(|(d, v)| format!("{}{}", fmt_dims(d), v.tag(d.len())))
+        .collect();
+    Case::new(
+        format!("{label} on {}", shapes.join(", ")),
+        tensors,
+        move |xs| {
+            let vs = xs
+                .iter()
+                .zip(&views)
+                .map(|(x, v)| v.apply(x))
+                .collect::<Result<Vec<_>>>()?;
+            f(&vs)
+        },
     )
 }
 
@@ -76,8 +109,51 @@ pub fn any_shape(rng: &mut Rng, label: &str, draw: Draw, op: UnaryFn) -> Vec<Cas
     ]
 }
 
-/// `v²`: composed after a linear op (a view, a gather) so that its second derivative is not
-/// identically zero and gradgradcheck exercises the backward of the op's backward.
-pub fn squared(v: Var<f64>) -> Result<Var<f64>> {
-    v.square()
+/// `y²` when `square`, else `y`. Composed after a linear or piecewise-linear op (a view, a
+/// gather, a pooling), the square makes the second derivative not identically zero, so that
+/// gradgradcheck exercises the backward of the op's backward.
+pub fn maybe_squared(y: Var<f64>, square: bool) -> Result<Var<f64>> {
+    if square {
+        y.square()
+    } else {
+        Ok(y)
+    }
+}
+
+/// [`one_input`] with the result squared when `square` (see [`maybe_squared`]).
+pub fn one_input_squared(
+    rng: &mut Rng,
+    label: String,
+    dims: &[usize],
+    view: View,
+    draw: Draw,
+    square: bool,
+    op: impl Fn(&Var<f64>) -> Result<Var<f64>> + 'static,
+) -> Case {
+    let label = squared_label(label, square);
+    one_input(rng, &label, dims, view, draw, move |x| {
+        maybe_squared(op(x)?, square)
+    })
+}
+
+/// Views applied to an op's output, cycled over a family's cases: the op's backward then
+/// receives an output gradient with the same strides (transposed, or negative along axis 0),
+/// which is what backward kernels meet after a later transpose or flip.
+pub const OUTPUT_VIEWS: [View; 3] = [View::Contiguous, View::Transposed, View::Flipped];
+
+/// The label suffix of a view of an output of `rank`.
+pub fn output_tag(view: View, rank: usize) -> String {
+    match view.tag(rank) {
+        "" => String::new(),
+        tag => format!(", output{tag}"),
+    }
+}
+
+/// The label of a case that squares its result when `square`.
+pub fn squared_label(label: String, square: bool) -> String {
+    if square {
+        format!("({label})²")
+    } else {
+        label
+    }
 }

@@ -10,7 +10,7 @@
 use super::geometry::Geometry;
 use super::im2col::{col2im_rows, im2col_rows};
 use super::params::Conv2dParams;
-use super::{dense, for_each_image, sum_over_images};
+use super::{dense, for_each_image, sum_over_images, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
@@ -118,11 +118,20 @@ pub(crate) fn backward_input<T: Float>(
         dy.as_slice().expect("contiguous"),
         w.as_slice().expect("contiguous"),
     );
+    if let Some(dx) = winograd::backward_input(g, dy, w) {
+        return Tensor::from_vec_unchecked(dx, g.input_shape());
+    }
     let mut dx = vec![T::zero(); g.n * g.in_image()];
-    for_each_image(g, &mut dx, g.in_image(), |i, dx, scratch, parallel| {
-        let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
-        backward_input_image(g, dy, w, dx, scratch, parallel);
-    });
+    for_each_image(
+        g,
+        g.scratch_len(),
+        &mut dx,
+        g.in_image(),
+        |i, dx, scratch, parallel| {
+            let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
+            backward_input_image(g, dy, w, dx, scratch, parallel);
+        },
+    );
     Tensor::from_vec_unchecked(dx, g.input_shape())
 }
 
@@ -183,7 +192,10 @@ pub(crate) fn backward_weight<T: Float>(
         x.as_slice().expect("contiguous"),
         dy.as_slice().expect("contiguous"),
     );
-    let dw = sum_over_images(g, g.o * g.rows(), |i, dw, scratch, parallel| {
+    if winograd::applies(g) {
+        return Tensor::from_vec_unchecked(winograd::backward_weight(g, x, dy), g.weight_shape());
+    }
+    let dw = sum_over_images(g, g.scratch_len(), g.o * g.rows(), |i, dw, scratch, parallel| {
         let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
         let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
         backward_weight_image(g, x, dy, dw, scratch, parallel);

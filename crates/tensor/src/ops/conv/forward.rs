@@ -9,7 +9,7 @@
 use super::geometry::Geometry;
 use super::im2col::im2col_rows;
 use super::params::{conv_output_len, Conv1dParams, Conv2dParams};
-use super::{check_bias, dense, for_each_image};
+use super::{check_bias, dense, for_each_image, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
@@ -140,11 +140,21 @@ pub(crate) fn conv2d_forward<T: Float>(
         x.as_slice().expect("contiguous"),
         w.as_slice().expect("contiguous"),
     );
+    if winograd::applies(g) {
+        let out = winograd::conv2d(g, x, w, b.as_deref());
+        return Tensor::from_vec_unchecked(out, g.output_shape());
+    }
     let mut out = vec![T::zero(); g.n * g.out_image()];
-    for_each_image(g, &mut out, g.out_image(), |i, out, scratch, parallel| {
-        let image = &x[i * g.in_image()..(i + 1) * g.in_image()];
-        forward_image(g, image, w, b.as_deref(), out, scratch, parallel);
-    });
+    for_each_image(
+        g,
+        g.scratch_len(),
+        &mut out,
+        g.out_image(),
+        |i, out, scratch, parallel| {
+            let image = &x[i * g.in_image()..(i + 1) * g.in_image()];
+            forward_image(g, image, w, b.as_deref(), out, scratch, parallel);
+        },
+    );
     Tensor::from_vec_unchecked(out, g.output_shape())
 }
 

@@ -40,6 +40,7 @@ mod geometry;
 mod im2col;
 mod params;
 mod transpose;
+mod winograd;
 
 pub use params::{conv_output_len, Conv1dParams, Conv2dParams, ConvTranspose2dParams};
 
@@ -97,11 +98,12 @@ fn is_large(g: &Geometry) -> bool {
 }
 
 /// Runs `f(image, out_image, scratch, parallel_gemm)` for every image of the batch, where
-/// `out_image` is the image's `chunk` elements of `out` and `scratch` a column-matrix buffer of
-/// [`Geometry::scratch_len`] elements. Large batches are split across the pool (one scratch
-/// buffer per thread, `parallel_gemm` false); a large single image gets `parallel_gemm` true.
+/// `out_image` is the image's `chunk` elements of `out` and `scratch` a buffer of `scratch_len`
+/// elements. Large batches are split across the pool (one scratch buffer per thread,
+/// `parallel_gemm` false); a large single image gets `parallel_gemm` true.
 fn for_each_image<T: Float>(
     g: &Geometry,
+    scratch_len: usize,
     out: &mut [T],
     chunk: usize,
     f: impl Fn(usize, &mut [T], &mut [T], bool) + Sync + Send,
@@ -115,23 +117,25 @@ fn for_each_image<T: Float>(
         out.par_chunks_mut(per_thread * chunk)
             .enumerate()
             .for_each(|(t, block)| {
-                let mut scratch = vec![T::zero(); g.scratch_len()];
+                let mut scratch = vec![T::zero(); scratch_len];
                 for (i, o) in block.chunks_mut(chunk).enumerate() {
                     f(t * per_thread + i, o, &mut scratch, false);
                 }
             });
     } else {
-        let mut scratch = vec![T::zero(); g.scratch_len()];
+        let mut scratch = vec![T::zero(); scratch_len];
         for (i, o) in out.chunks_mut(chunk).enumerate() {
             f(i, o, &mut scratch, large);
         }
     }
 }
 
-/// Sums `f(image, partial, scratch)` over the batch into an `len`-element accumulator,
-/// splitting large batches across the pool with one partial sum and scratch buffer per thread.
+/// Sums `f(image, partial, scratch, parallel_gemm)` over the batch into an `len`-element
+/// accumulator, with a scratch buffer of `scratch_len` elements, splitting large batches across
+/// the pool with one partial sum and scratch buffer per thread.
 fn sum_over_images<T: Float>(
     g: &Geometry,
+    scratch_len: usize,
     len: usize,
     f: impl Fn(usize, &mut [T], &mut [T], bool) + Sync + Send,
 ) -> Vec<T> {
@@ -143,7 +147,7 @@ fn sum_over_images<T: Float>(
             .into_par_iter()
             .map(|t| {
                 let mut acc = vec![T::zero(); len];
-                let mut scratch = vec![T::zero(); g.scratch_len()];
+                let mut scratch = vec![T::zero(); scratch_len];
                 for i in t * per_thread..((t + 1) * per_thread).min(g.n) {
                     f(i, &mut acc, &mut scratch, false);
                 }
@@ -160,7 +164,7 @@ fn sum_over_images<T: Float>(
         total
     } else {
         let mut acc = vec![T::zero(); len];
-        let mut scratch = vec![T::zero(); g.scratch_len()];
+        let mut scratch = vec![T::zero(); scratch_len];
         for i in 0..g.n {
             f(i, &mut acc, &mut scratch, large);
         }

@@ -12,7 +12,7 @@
 //!   return the index of the first NaN, as in PyTorch.
 //! - Sums are pairwise, so the rounding error of an f32 sum grows with the logarithm of its
 //!   length rather than with the length. var and std take two passes (mean first, then squared
-//!   deviations from it), never E[x²] − E[x]².
+//!   deviations from it), never `E[x²] − E[x]²`.
 //!
 //! # Performance
 //! Every reduction walks its input as `outer × reduced × inner` blocks (see `plan.rs`): the

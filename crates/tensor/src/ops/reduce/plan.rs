@@ -66,13 +66,16 @@ impl<'a, T: Element> Plan<'a, T> {
             inner,
             out_shape: out_shape.clone(),
         };
+        if x.numel() == 0 {
+            return Ok(plan(Cow::Borrowed(&[]), (out_shape.numel(), 1)));
+        }
         if let Some((range, split)) = dense_split(&x.layout, &axes) {
             return Ok(plan(Cow::Borrowed(&x.storage()[range]), split));
         }
         if let Some(split) = split_around(dims, &axes) {
             return Ok(plan(Cow::Owned(x.to_vec()), split));
         }
-        // Kept axes first, reduced axes last: a view, gathered once unless already contiguous.
+        // Gathered once with the kept axes first and the reduced axes last.
         let order = (0..x.rank())
             .filter(|i| !axes.contains(i))
             .chain(axes.iter().copied());
@@ -85,17 +88,7 @@ impl<'a, T: Element> Plan<'a, T> {
             storage: x.storage.clone(),
             layout: Layout::from_parts(shape.into(), strides, x.layout.offset),
         };
-        let data = match permuted.layout.contiguous_range() {
-            Some(r) => Cow::Borrowed(&x.storage()[r]),
-            None => Cow::Owned(permuted.to_vec()),
-        };
-        Ok(Plan {
-            data,
-            outer: out_shape.numel(),
-            red,
-            inner: 1,
-            out_shape,
-        })
+        Ok(plan(Cow::Owned(permuted.to_vec()), (out_shape.numel(), 1)))
     }
 
     /// Runs a reduction: `row(x)` reduces one contiguous run of `red` elements;

@@ -15,8 +15,9 @@ use crate::tensor::Tensor;
 /// Elements a parallel task of softmax should cover at least.
 const TASK: usize = 1 << 14;
 
-/// The shift subtracted before exponentiating: the maximum, or 0 when the maximum is infinite
-/// (all −∞ gives e⁰ terms of 0 and so −∞; a +∞ gives +∞; neither gives ∞ − ∞ = NaN).
+/// The shift subtracted before exponentiating: the maximum, or 0 when the maximum is infinite.
+/// Subtracting an infinite maximum would give ∞ − ∞ = NaN; with 0, a run of −∞ sums to e^(−∞) = 0
+/// (logsumexp −∞) and a +∞ gives +∞.
 #[inline]
 fn shift_of<T: Float>(max: T) -> T {
     if max.is_infinite() {
@@ -108,7 +109,8 @@ impl<T: Float> Tensor<T> {
     }
 
     /// Softmax along `axis`: e^(xᵢ − c) / Σⱼ e^(xⱼ − c), c the maximum along the axis (the
-    /// stable form: no overflow for large inputs). The result has the input's shape.
+    /// stable form: no overflow for large inputs). The result has the input's shape; a line
+    /// whose elements are all −∞ gives NaN, as in PyTorch.
     ///
     /// ```
     /// use scalpel_tensor::Tensor;

@@ -1,0 +1,12 @@
+//! Every layer and loss as a plain function of variables (PyTorch's `torch.nn.functional`):
+//! parameters are arguments rather than module state, which is what custom models and gradient
+//! checks need.
+
+pub use crate::activation::{elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh};
+pub use crate::layers::{
+    batch_norm_eval, batch_norm_train, dropout, layer_norm, linear, BatchStats,
+};
+pub use crate::loss::{
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
+    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Reduction,
+};

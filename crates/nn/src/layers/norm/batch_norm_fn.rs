@@ -1,0 +1,259 @@
+//! Batch normalisation as functions (book §5.3): the training form is one fused operation with
+//! the book's hand-derived backward; the evaluation form is an affine map built from `Var` ops.
+
+use scalpel_autograd::{is_grad_enabled, CustomOp, Result, Var};
+use scalpel_tensor::{Float, Shape, Tensor, TensorError};
+
+/// Per-channel statistics of a training batch, for updating running statistics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchStats<T: Float> {
+    /// Mean of each channel, `(C,)`.
+    pub mean: Tensor<T>,
+    /// Biased (population) variance of each channel, `(C,)`: the one used to normalise.
+    pub var: Tensor<T>,
+    /// Number of values per channel, N·(spatial size).
+    pub count: usize,
+}
+
+impl<T: Float> BatchStats<T> {
+    /// The unbiased variance var·n/(n − 1), the one running statistics track.
+    pub fn unbiased_var(&self) -> Tensor<T> {
+        let n = self.count as f64;
+        self.var
+            .mul_scalar(T::from_f64_lossy(n / (n - 1.0).max(1.0)))
+    }
+}
+
+/// The geometry of a batch-norm input `(N, C, *S)`: channels, values per channel, and the
+/// shape `(1, C, 1, …)` that per-channel tensors broadcast from.
+struct Geometry {
+    channels: usize,
+    spatial: usize,
+    count: usize,
+    param_shape: Vec<usize>,
+    axes: Vec<isize>,
+}
+
+fn geometry(op: &'static str, dims: &[usize]) -> Result<Geometry> {
+    if dims.len() < 2 {
+        return Err(TensorError::shape(
+            op,
+            &Shape::from(dims),
+            "expected (N, C) or (N, C, …) with channels on axis 1",
+        )
+        .into());
+    }
+    let spatial: usize = dims[2..].iter().product();
+    let mut param_shape = vec![1; dims.len()];
+    param_shape[1] = dims[1];
+    let axes = std::iter::once(0).chain(2..dims.len() as isize).collect();
+    Ok(Geometry {
+        channels: dims[1],
+        spatial,
+        count: dims[0] * spatial,
+        param_shape,
+        axes,
+    })
+}
+
+/// Checks that a per-channel tensor of shape `shape` is `(C,)`.
+fn check_channels(op: &'static str, what: &str, shape: Option<Shape>, c: usize) -> Result<()> {
+    match shape {
+        Some(s) if s.dims() != [c] => {
+            Err(
+                TensorError::shape(op, &s, format!("{what} must be (C,) with C = {c} channels"))
+                    .into(),
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Batch normalisation of a training batch: each channel of `x` `(N, C, …)` is normalised with
+/// the batch's mean and biased variance, x̂ = (x − μ)/√(σ² + eps), then scaled and shifted,
+/// y = γ·x̂ + β (`weight` γ and `bias` β are `(C,)`; absent means 1 and 0).
+///
+/// One fused operation: the forward pass is a direct loop over the channels, and the backward
+/// is the book's formula, dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ(dy·x̂), dβ = Σdy,
+/// written in `Var` operations so that it can be differentiated again. Returns the output and
+/// the batch statistics (for running averages).
+///
+/// # Errors
+/// Fewer than 2 axes, parameters that are not `(C,)`, or a single value per channel (its
+/// variance is undefined).
+pub fn batch_norm_train<T: Float>(
+    x: &Var<T>,
+    weight: Option<&Var<T>>,
+    bias: Option<&Var<T>>,
+    eps: f64,
+) -> Result<(Var<T>, BatchStats<T>)> {
+    let dims = x.dims();
+    let g = geometry("batch_norm", &dims)?;
+    check_channels("batch_norm", "weight", weight.map(Var::shape), g.channels)?;
+    check_channels("batch_norm", "bias", bias.map(Var::shape), g.channels)?;
+    if g.count < 2 {
+        return Err(TensorError::shape(
+            "batch_norm",
+            &x.shape(),
+            "training needs more than one value per channel",
+        )
+        .into());
+    }
+    let data = x.value().to_vec();
+    let gamma = weight.map(|w| w.value().to_vec());
+    let beta = bias.map(|b| b.value().to_vec());
+    let (c, s) = (g.channels, g.spatial);
+    let planes = |ch: usize| (0..dims[0]).map(move |n| (n * c + ch) * s..(n * c + ch + 1) * s);
+    let mut mean = vec![T::zero(); c];
+    let mut var = vec![T::zero(); c];
+    let mut inv_std = vec![T::zero(); c];
+    let mut xhat = vec![T::zero(); data.len()];
+    let mut y = vec![T::zero(); data.len()];
+    for ch in 0..c {
+        // Two passes in f64: the mean, then the spread around it (stable for large means).
+        let sum: f64 = planes(ch)
+            .flat_map(|r| data[r].iter().map(|v| v.to_f64_lossy()))
+            .sum();
+        let mu = sum / g.count as f64;
+        let sq: f64 = planes(ch)
+            .flat_map(|r| data[r].iter().map(move |v| (v.to_f64_lossy() - mu).powi(2)))
+            .sum();
+        let sigma2 = sq / g.count as f64;
+        let inv = T::from_f64_lossy(1.0 / (sigma2 + eps).sqrt());
+        let (m, ga, be) = (
+            T::from_f64_lossy(mu),
+            gamma.as_ref().map_or(T::one(), |v| v[ch]),
+            beta.as_ref().map_or(T::zero(), |v| v[ch]),
+        );
+        for r in planes(ch) {
+            for i in r {
+                let h = (data[i] - m) * inv;
+                xhat[i] = h;
+                y[i] = h * ga + be;
+            }
+        }
+        mean[ch] = m;
+        var[ch] = T::from_f64_lossy(sigma2);
+        inv_std[ch] = inv;
+    }
+    let stats = BatchStats {
+        mean: Tensor::from_vec1(mean),
+        var: Tensor::from_vec1(var),
+        count: g.count,
+    };
+    let mut inputs = vec![x.clone()];
+    inputs.extend(weight.cloned());
+    inputs.extend(bias.cloned());
+    let op = BatchNormOp {
+        has_weight: weight.is_some(),
+        has_bias: bias.is_some(),
+        eps: T::from_f64_lossy(eps),
+        count: g.count,
+        xhat: Tensor::from_vec(xhat, dims.clone())?,
+        inv_std: Tensor::from_vec(inv_std, g.param_shape.clone())?,
+        param_shape: g.param_shape,
+        axes: g.axes,
+    };
+    let y = Var::from_custom(Tensor::from_vec(y, dims)?, &inputs, op)?;
+    Ok((y, stats))
+}
+
+/// Batch normalisation with fixed statistics (evaluation mode): y = γ·(x − mean)/√(var + eps) + β
+/// per channel, computed as one scale and one shift. Differentiable in `x`, `weight` and `bias`.
+///
+/// # Errors
+/// Fewer than 2 axes, or statistics and parameters that are not `(C,)`.
+pub fn batch_norm_eval<T: Float>(
+    x: &Var<T>,
+    running_mean: &Tensor<T>,
+    running_var: &Tensor<T>,
+    weight: Option<&Var<T>>,
+    bias: Option<&Var<T>>,
+    eps: f64,
+) -> Result<Var<T>> {
+    let g = geometry("batch_norm", &x.dims())?;
+    check_channels("batch_norm", "weight", weight.map(Var::shape), g.channels)?;
+    check_channels("batch_norm", "bias", bias.map(Var::shape), g.channels)?;
+    for (what, t) in [("running_mean", running_mean), ("running_var", running_var)] {
+        check_channels("batch_norm", what, Some(t.shape().clone()), g.channels)?;
+    }
+    let inv_std = Var::constant(running_var.add_scalar(T::from_f64_lossy(eps)).rsqrt());
+    let scale = match weight {
+        Some(w) => w.mul(&inv_std)?,
+        None => inv_std,
+    };
+    let shift = scale.mul(&Var::constant(running_mean.clone()))?.neg()?;
+    let shift = match bias {
+        Some(b) => shift.add(b)?,
+        None => shift,
+    };
+    x.mul(&scale.reshape(g.param_shape.clone())?)?
+        .add(&shift.reshape(g.param_shape)?)
+}
+
+/// The fused training-mode batch norm: inputs `[x, weight?, bias?]`.
+struct BatchNormOp<T: Float> {
+    has_weight: bool,
+    has_bias: bool,
+    eps: T,
+    count: usize,
+    /// x̂ and σ⁻¹ of the forward pass, reused by a first-order backward.
+    xhat: Tensor<T>,
+    inv_std: Tensor<T>,
+    param_shape: Vec<usize>,
+    axes: Vec<isize>,
+}
+
+impl<T: Float> BatchNormOp<T> {
+    /// x̂ and σ⁻¹ as variables: the saved values for a plain backward pass, or recomputed from
+    /// the input with recorded operations when the backward itself is being differentiated.
+    fn normalised(&self, x: &Var<T>) -> Result<(Var<T>, Var<T>)> {
+        if !is_grad_enabled() {
+            return Ok((
+                Var::constant(self.xhat.clone()),
+                Var::constant(self.inv_std.clone()),
+            ));
+        }
+        let centred = x.sub(&x.mean(&self.axes, true)?)?;
+        let var = centred.square()?.mean(&self.axes, true)?;
+        let inv_std = var.add_scalar(self.eps)?.sqrt()?.recip()?;
+        Ok((centred.mul(&inv_std)?, inv_std))
+    }
+}
+
+impl<T: Float> CustomOp<T> for BatchNormOp<T> {
+    fn name(&self) -> &'static str {
+        "batch_norm"
+    }
+
+    fn backward(
+        &self,
+        inputs: &[Var<T>],
+        _out: &Var<T>,
+        dy: &Var<T>,
+    ) -> Result<Vec<Option<Var<T>>>> {
+        let (xhat, inv_std) = self.normalised(&inputs[0])?;
+        let n = T::from_f64_lossy(self.count as f64);
+        let sum_dy = dy.sum(&self.axes, true)?;
+        let sum_dy_xhat = dy.mul(&xhat)?.sum(&self.axes, true)?;
+        // dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂))
+        let inner = dy
+            .mul_scalar(n)?
+            .sub(&sum_dy)?
+            .sub(&xhat.mul(&sum_dy_xhat)?)?;
+        let scale = if self.has_weight {
+            inputs[1].reshape(self.param_shape.clone())?.mul(&inv_std)?
+        } else {
+            inv_std
+        };
+        let mut grads = vec![Some(inner.mul(&scale.div_scalar(n)?)?)];
+        let c = self.param_shape[1];
+        if self.has_weight {
+            grads.push(Some(sum_dy_xhat.reshape([c])?));
+        }
+        if self.has_bias {
+            grads.push(Some(sum_dy.reshape([c])?));
+        }
+        Ok(grads)
+    }
+}

@@ -1,0 +1,91 @@
+//! Binary cross-entropy on probabilities (fused, PyTorch's clamped logs) and on logits (stable).
+
+use scalpel_autograd::{CustomOp, Result, Var};
+use scalpel_tensor::{Float, TensorError};
+
+use super::{check_same_shape, reduce, Reduction};
+
+/// PyTorch's floor for the logarithms of binary cross-entropy: ln 0 counts as −100.
+const LOG_FLOOR: f64 = -100.0;
+
+/// −(t·ln p + (1 − t)·ln(1 − p)) for probabilities p = `input` and targets t, reduced, with
+/// each logarithm clamped at −100 like PyTorch, so that p = 0 or 1 gives a finite loss.
+///
+/// A fused element-wise operation whose backward is dL/dp = (p − t)/max(p(1 − p), 1e-12) and
+/// dL/dt = ln(1 − p) − ln p (clamped), finite even where p is exactly 0 or 1 (a composition of
+/// `ln` and `clamp` would give 0·∞ there). Prefer
+/// [`binary_cross_entropy_with_logits`] after a sigmoid.
+///
+/// # Errors
+/// Shapes that differ; an input outside [0, 1].
+pub fn binary_cross_entropy<T: Float>(
+    input: &Var<T>,
+    target: &Var<T>,
+    reduction: Reduction,
+) -> Result<Var<T>> {
+    check_same_shape("binary_cross_entropy", input, target)?;
+    let p = input.value();
+    if p.to_vec()
+        .iter()
+        .any(|v| !(*v >= T::zero() && *v <= T::one()))
+    {
+        return Err(TensorError::arg(
+            "binary_cross_entropy",
+            "every input must be a probability in [0, 1]",
+        )
+        .into());
+    }
+    let t = target.value();
+    let floor = T::from_f64_lossy(LOG_FLOOR);
+    let log_p = p.ln().maximum_scalar(floor);
+    let log_1mp = p.rsub_scalar(T::one()).ln().maximum_scalar(floor);
+    let loss = t
+        .mul(&log_p)?
+        .add(&t.rsub_scalar(T::one()).mul(&log_1mp)?)?
+        .neg();
+    let loss = Var::from_custom(loss, &[input.clone(), target.clone()], BinaryCrossEntropy)?;
+    reduce(loss, reduction)
+}
+
+/// The element-wise binary cross-entropy: inputs `[p, t]`.
+struct BinaryCrossEntropy;
+
+impl<T: Float> CustomOp<T> for BinaryCrossEntropy {
+    fn name(&self) -> &'static str {
+        "binary_cross_entropy"
+    }
+
+    fn backward(
+        &self,
+        inputs: &[Var<T>],
+        _out: &Var<T>,
+        g: &Var<T>,
+    ) -> Result<Vec<Option<Var<T>>>> {
+        let (p, t) = (&inputs[0], &inputs[1]);
+        let floor = T::from_f64_lossy(LOG_FLOOR);
+        let big = T::infinity();
+        let denom = p
+            .mul(&p.rsub_scalar(T::one())?)?
+            .clamp(T::from_f64_lossy(1e-12), big)?;
+        let dp = g.mul(&p.sub(t)?.div(&denom)?)?;
+        let log_p = p.ln()?.clamp(floor, big)?;
+        let log_1mp = p.rsub_scalar(T::one())?.ln()?.clamp(floor, big)?;
+        let dt = g.mul(&log_1mp.sub(&log_p)?)?;
+        Ok(vec![Some(dp), Some(dt)])
+    }
+}
+
+/// Binary cross-entropy on logits x, −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))), computed stably as
+/// softplus(x) − x·t (no overflow for large |x|); its gradient is σ(x) − t (the book's
+/// `BCE_loss_grad`, as used by GANs).
+///
+/// # Errors
+/// Shapes that differ.
+pub fn binary_cross_entropy_with_logits<T: Float>(
+    input: &Var<T>,
+    target: &Var<T>,
+    reduction: Reduction,
+) -> Result<Var<T>> {
+    check_same_shape("binary_cross_entropy_with_logits", input, target)?;
+    reduce(input.softplus()?.sub(&input.mul(target)?)?, reduction)
+}

@@ -1,0 +1,228 @@
+//! The [`Module`] trait: a layer or a network of layers, with named parameters, named buffers and
+//! a train/eval mode — the book's layer protocol (§4.3.2) with the backward pass left to autograd.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use scalpel_autograd::{Result, Var};
+use scalpel_tensor::Float;
+
+use crate::buffer::Buffer;
+use crate::state::{self, LoadReport, StateDict, StateError};
+
+/// A module's own train/eval switch (PyTorch's `Module.training`), settable through `&self`.
+///
+/// Modules start in training mode. Only modules whose forward differs between the modes
+/// (dropout, batch norm) and containers need one.
+#[derive(Debug)]
+pub struct TrainingFlag(AtomicBool);
+
+impl TrainingFlag {
+    /// A flag in training mode.
+    pub fn new() -> Self {
+        TrainingFlag(AtomicBool::new(true))
+    }
+    /// True in training mode.
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    /// Switches to training (`true`) or evaluation (`false`) mode.
+    pub fn set(&self, training: bool) {
+        self.0.store(training, Ordering::Relaxed);
+    }
+}
+
+impl Default for TrainingFlag {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A building block of a network: a function of one variable with parameters and buffers.
+///
+/// An implementation provides [`forward`](Module::forward) and describes itself through four
+/// hooks — its own parameters, its own buffers, its children and its train/eval flag — each of
+/// which defaults to "none". Everything else (dotted names like `layers.0.weight`, mode
+/// propagation, freezing, state dicts) is provided on top of the hooks.
+///
+/// `forward` takes `&self`: state that changes during a forward pass (batch-norm running
+/// statistics, dropout's generator) lives behind interior mutability, so modules are
+/// `Send + Sync` and can be shared between threads.
+///
+/// ```
+/// use scalpel_autograd::Var;
+/// use scalpel_nn::{Linear, Module, ReLU, Sequential};
+/// use scalpel_tensor::{random::Rng, Tensor};
+///
+/// let mut rng = Rng::seed(0);
+/// let model: Sequential = Sequential::new()
+///     .add(Linear::new(4, 8, &mut rng))
+///     .add(ReLU)
+///     .add(Linear::new(8, 2, &mut rng));
+/// let names: Vec<String> = model.named_parameters().into_iter().map(|(n, _)| n).collect();
+/// assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
+/// let y = model.forward(&Var::constant(Tensor::zeros([3, 4]))).unwrap();
+/// assert_eq!(y.dims(), [3, 2]);
+/// ```
+pub trait Module<T: Float = f32>: Send + Sync {
+    /// Applies the module to `x`.
+    ///
+    /// # Errors
+    /// Inputs of the wrong shape (the error names the layer and the shapes), and any error of
+    /// the operations used.
+    fn forward(&self, x: &Var<T>) -> Result<Var<T>>;
+
+    /// The module's own parameters, not its children's, with their local names (`weight`).
+    fn local_parameters(&self) -> Vec<(String, Var<T>)> {
+        Vec::new()
+    }
+
+    /// The module's own buffers (state that is saved but not trained, like `running_mean`).
+    fn local_buffers(&self) -> Vec<(String, &Buffer<T>)> {
+        Vec::new()
+    }
+
+    /// The direct sub-modules with their names (`0`, `1`, … in a [`Sequential`](crate::Sequential)).
+    fn children(&self) -> Vec<(String, &dyn Module<T>)> {
+        Vec::new()
+    }
+
+    /// The module's own train/eval flag, for modules that have one.
+    fn training_flag(&self) -> Option<&TrainingFlag> {
+        None
+    }
+
+    /// Every parameter of the module and its descendants, with dotted names, in a stable order:
+    /// own parameters first, then each child's in the order of [`children`](Module::children).
+    fn named_parameters(&self) -> Vec<(String, Var<T>)> {
+        let mut out = self.local_parameters();
+        for (name, child) in self.children() {
+            for (n, p) in child.named_parameters() {
+                out.push((format!("{name}.{n}"), p));
+            }
+        }
+        out
+    }
+
+    /// The parameters of [`named_parameters`](Module::named_parameters), without names (what an
+    /// optimizer takes).
+    fn parameters(&self) -> Vec<Var<T>> {
+        self.named_parameters()
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
+    }
+
+    /// Every buffer of the module and its descendants, with dotted names.
+    fn named_buffers(&self) -> Vec<(String, &Buffer<T>)> {
+        let mut out = self.local_buffers();
+        for (name, child) in self.children() {
+            for (n, b) in child.named_buffers() {
+                out.push((format!("{name}.{n}"), b));
+            }
+        }
+        out
+    }
+
+    /// Total number of parameter elements.
+    fn num_parameters(&self) -> usize {
+        self.parameters().iter().map(|p| p.shape().numel()).sum()
+    }
+
+    /// Switches this module and all its descendants to training (`true`) or evaluation
+    /// (`false`) mode.
+    fn train(&self, training: bool) {
+        if let Some(flag) = self.training_flag() {
+            flag.set(training);
+        }
+        for (_, child) in self.children() {
+            child.train(training);
+        }
+    }
+
+    /// Switches to evaluation mode: dropout becomes the identity and batch norm uses its
+    /// running statistics. Same as `train(false)`.
+    fn eval(&self) {
+        self.train(false);
+    }
+
+    /// True in training mode. A module without a flag of its own reports its children's mode
+    /// (true when it has none: a stateless layer behaves the same in both modes).
+    fn is_training(&self) -> bool {
+        match self.training_flag() {
+            Some(flag) => flag.get(),
+            None => self.children().iter().all(|(_, c)| c.is_training()),
+        }
+    }
+
+    /// Forgets the accumulated gradient of every parameter.
+    fn zero_grad(&self) {
+        for p in self.parameters() {
+            p.zero_grad();
+        }
+    }
+
+    /// Freezes (`false`) or unfreezes (`true`) every parameter. To freeze one parameter, call
+    /// [`Var::set_requires_grad`] on it (found through
+    /// [`named_parameters`](Module::named_parameters)).
+    ///
+    /// # Errors
+    /// When a module reports a non-leaf variable as a parameter.
+    fn set_requires_grad(&self, requires_grad: bool) -> Result<()> {
+        for p in self.parameters() {
+            p.set_requires_grad(requires_grad)?;
+        }
+        Ok(())
+    }
+
+    /// The module's state: every parameter and buffer by dotted name, in the order of
+    /// [`named_parameters`](Module::named_parameters) then
+    /// [`named_buffers`](Module::named_buffers) (PyTorch's `state_dict()`). The tensors share
+    /// storage with the module's values; they are immutable, so later training does not change
+    /// them.
+    fn state_dict(&self) -> StateDict {
+        state::collect(self.named_parameters(), self.named_buffers())
+    }
+
+    /// Loads parameters and buffers from `state` by name (PyTorch's `load_state_dict`).
+    ///
+    /// With `strict`, a name the module lacks or a name missing from `state` is an error;
+    /// without, they are returned in the [`LoadReport`]. A shape or dtype mismatch is always an
+    /// error. Nothing is changed unless the whole load succeeds.
+    ///
+    /// # Errors
+    /// [`StateError::MissingKeys`], [`StateError::UnexpectedKeys`],
+    /// [`StateError::ShapeMismatch`], [`StateError::DtypeMismatch`].
+    fn load_state_dict(
+        &self,
+        state: &StateDict,
+        strict: bool,
+    ) -> std::result::Result<LoadReport, StateError> {
+        state::load(state, self.named_parameters(), self.named_buffers(), strict)
+    }
+}
+
+macro_rules! forward_module {
+    ($($wrapper:ident),*) => {$(
+        /// A shared or boxed module is a module.
+        impl<T: Float, M: Module<T> + ?Sized> Module<T> for $wrapper<M> {
+            fn forward(&self, x: &Var<T>) -> Result<Var<T>> {
+                (**self).forward(x)
+            }
+            fn local_parameters(&self) -> Vec<(String, Var<T>)> {
+                (**self).local_parameters()
+            }
+            fn local_buffers(&self) -> Vec<(String, &Buffer<T>)> {
+                (**self).local_buffers()
+            }
+            fn children(&self) -> Vec<(String, &dyn Module<T>)> {
+                (**self).children()
+            }
+            fn training_flag(&self) -> Option<&TrainingFlag> {
+                (**self).training_flag()
+            }
+        }
+    )*};
+}
+
+forward_module!(Box, Arc);

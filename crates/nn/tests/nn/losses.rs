@@ -1,0 +1,332 @@
+//! Losses: hand-worked values, reductions, the fused operations against their compositions,
+//! gradients.
+
+use scalpel_autograd::{Result, Var};
+use scalpel_nn::{
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
+    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Linear, Module, Reduction,
+};
+use scalpel_tensor::Tensor;
+
+use crate::common::{assert_close, assert_gradcheck, assert_gradgradcheck, grads, project, rand};
+
+fn v(xs: &[f64]) -> Var<f64> {
+    Var::parameter(Tensor::from_vec1(xs.to_vec()))
+}
+
+fn item(x: Result<Var<f64>>) -> f64 {
+    x.unwrap().item().unwrap()
+}
+
+const REDUCTIONS: [Reduction; 4] = [
+    Reduction::Mean,
+    Reduction::Sum,
+    Reduction::None,
+    Reduction::BatchMean,
+];
+
+#[test]
+fn mse_and_l1_reduce_like_pytorch() {
+    let (x, t) = (v(&[1.0, 2.0, 3.0]), v(&[0.0, 2.0, 5.0]));
+    assert!((item(mse_loss(&x, &t, Reduction::Mean)) - 5.0 / 3.0).abs() < 1e-12);
+    assert_eq!(item(mse_loss(&x, &t, Reduction::Sum)), 5.0);
+    let none = mse_loss(&x, &t, Reduction::None).unwrap().value();
+    assert_eq!(none.to_vec(), vec![1.0, 0.0, 4.0]);
+    assert_eq!(item(l1_loss(&x, &t, Reduction::Mean)), 1.0);
+    let two_by_two = Var::constant(Tensor::from_rows(&[[1.0, 1.0], [1.0, 1.0]]).unwrap());
+    let zeros = Var::constant(Tensor::zeros([2, 2]));
+    assert_eq!(item(mse_loss(&two_by_two, &zeros, Reduction::BatchMean)), 2.0);
+}
+
+#[test]
+fn losses_reject_prediction_and_target_of_different_shapes() {
+    let err = mse_loss(&v(&[1.0, 2.0]), &v(&[1.0, 2.0, 3.0]), Reduction::Mean)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("mse_loss") && err.contains("[2]") && err.contains("[3]"), "{err}");
+}
+
+#[test]
+fn binary_cross_entropy_matches_the_formula() {
+    let loss = item(binary_cross_entropy(&v(&[0.2, 0.9]), &v(&[0.0, 1.0]), Reduction::Mean));
+    let expected = -(0.8f64.ln() + 0.9f64.ln()) / 2.0;
+    assert!((loss - expected).abs() < 1e-12);
+}
+
+#[test]
+fn binary_cross_entropy_clamps_logs_at_minus_100_with_finite_gradients() {
+    let p = v(&[0.0, 1.0, 0.0, 1.0]);
+    let t = v(&[0.0, 1.0, 1.0, 0.0]);
+    let loss = binary_cross_entropy(&p, &t, Reduction::None).unwrap();
+    assert_eq!(loss.value().to_vec(), vec![0.0, 0.0, 100.0, 100.0]);
+    let g = grads(&loss.sum_all().unwrap(), &[&p, &t]);
+    assert!(g.iter().all(|g| g.to_vec().iter().all(|x| x.is_finite())), "{g:?}");
+}
+
+#[test]
+fn binary_cross_entropy_rejects_inputs_outside_zero_one() {
+    let err = binary_cross_entropy(&v(&[1.5]), &v(&[1.0]), Reduction::Mean).unwrap_err();
+    assert!(err.to_string().contains("binary_cross_entropy"), "{err}");
+}
+
+/// BCE from primitive ops (valid away from 0 and 1).
+fn bce_reference(p: &Var<f64>, t: &Var<f64>) -> Result<Var<f64>> {
+    let pos = t.mul(&p.ln()?)?;
+    let neg = t.rsub_scalar(1.0)?.mul(&p.rsub_scalar(1.0)?.ln()?)?;
+    pos.add(&neg)?.neg()?.mean_all()
+}
+
+#[test]
+fn fused_binary_cross_entropy_matches_the_composition() {
+    let p = Var::parameter(rand(1, &[3, 4]).mul_scalar(0.2).add_scalar(0.5));
+    let t = Var::parameter(rand(2, &[3, 4]).mul_scalar(0.25).add_scalar(0.5));
+    let fused = binary_cross_entropy(&p, &t, Reduction::Mean).unwrap();
+    let reference = bce_reference(&p, &t).unwrap();
+    assert!((fused.item().unwrap() - reference.item().unwrap()).abs() < 1e-12);
+    for (a, b) in grads(&fused, &[&p, &t]).iter().zip(grads(&reference, &[&p, &t])) {
+        assert_close(a, &b, 1e-12);
+    }
+}
+
+#[test]
+fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce() {
+    let x = v(&[-3.0, -0.5, 0.0, 2.0]);
+    let t = v(&[0.0, 1.0, 0.5, 1.0]);
+    let logits = item(binary_cross_entropy_with_logits(&x, &t, Reduction::Sum));
+    let probs = item(binary_cross_entropy(&x.sigmoid().unwrap(), &t, Reduction::Sum));
+    assert!((logits - probs).abs() < 1e-12);
+    let big = binary_cross_entropy_with_logits(&v(&[100.0, -100.0]), &v(&[0.0, 1.0]), Reduction::None)
+        .unwrap()
+        .value();
+    assert_close(&big, &Tensor::from_vec1(vec![100.0, 100.0]), 1e-12);
+    // gradient σ(x) − t, also at x = 0
+    let loss = binary_cross_entropy_with_logits(&x, &t, Reduction::Sum).unwrap();
+    let g = grads(&loss, &[&x]).remove(0);
+    let expected = x.value().sigmoid().sub(&t.value()).unwrap();
+    assert_close(&g, &expected, 1e-12);
+}
+
+#[test]
+fn cross_entropy_of_one_sample_is_log_sum_exp_minus_the_target_logit() {
+    let x = Var::parameter(Tensor::from_rows(&[[1.0, 2.0, 3.0]]).unwrap());
+    let loss = item(cross_entropy(&x, &Tensor::from_vec1(vec![2]), Reduction::Mean));
+    let e = std::f64::consts::E;
+    assert!((loss - ((e + e * e + e * e * e).ln() - 3.0)).abs() < 1e-12);
+    // the same sample as a 1-D input with a 0-d target
+    let single = Var::parameter(Tensor::from_vec1(vec![1.0, 2.0, 3.0]));
+    let loss1 = item(cross_entropy(&single, &Tensor::scalar(2), Reduction::Mean));
+    assert!((loss - loss1).abs() < 1e-15);
+}
+
+#[test]
+fn cross_entropy_gradient_is_softmax_minus_onehot_over_n() {
+    let x = Var::parameter(rand(3, &[4, 3]));
+    let y = Tensor::from_vec1(vec![0i64, 2, 1, 2]);
+    let loss = cross_entropy(&x, &y, Reduction::Mean).unwrap();
+    let g = grads(&loss, &[&x]).remove(0);
+    let expected = x
+        .value()
+        .softmax(1)
+        .unwrap()
+        .sub(&Tensor::one_hot(&y, 3).unwrap())
+        .unwrap()
+        .div_scalar(4.0);
+    assert_close(&g, &expected, 1e-12);
+}
+
+/// Cross-entropy from log_softmax and gather, with smoothing: the oracle for the fused op.
+fn ce_reference(x: &Var<f64>, y: &Tensor<i64>, eps: f64, reduction: Reduction) -> Result<Var<f64>> {
+    let lp = x.log_softmax(1)?;
+    let n = y.numel();
+    let picked = lp.gather(1, &y.reshape([n, 1]).unwrap())?.reshape([n])?;
+    let per = picked
+        .mul_scalar(1.0 - eps)?
+        .add(&lp.mean(&[1], false)?.mul_scalar(eps)?)?
+        .neg()?;
+    match reduction {
+        Reduction::Mean => per.mean_all(),
+        Reduction::Sum => per.sum_all(),
+        Reduction::None => Ok(per),
+        Reduction::BatchMean => per.sum_all()?.div_scalar(n as f64),
+    }
+}
+
+#[test]
+fn fused_cross_entropy_matches_the_composition_for_every_reduction_and_smoothing() {
+    let y = Tensor::from_vec1(vec![1i64, 0, 4, 4, 2]);
+    for eps in [0.0, 0.1] {
+        for reduction in REDUCTIONS {
+            let x = Var::parameter(rand(4, &[5, 5]).mul_scalar(3.0));
+            let options = CrossEntropyOptions {
+                reduction,
+                label_smoothing: eps,
+                ignore_index: None,
+            };
+            let fused = cross_entropy_with(&x, &y, options).unwrap();
+            let reference = ce_reference(&x, &y, eps, reduction).unwrap();
+            assert_close(&fused.value(), &reference.value(), 1e-12);
+            let (gf, gr) = (
+                grads(&project(&fused, 5), &[&x]),
+                grads(&project(&reference, 5), &[&x]),
+            );
+            assert_close(&gf[0], &gr[0], 1e-12);
+        }
+    }
+}
+
+#[test]
+fn ignored_samples_add_no_loss_and_no_gradient_and_leave_the_mean() {
+    let x = Var::parameter(rand(6, &[4, 3]));
+    let y = Tensor::from_vec1(vec![0i64, -100, 2, -100]);
+    let options = CrossEntropyOptions {
+        ignore_index: Some(-100),
+        ..Default::default()
+    };
+    let loss = cross_entropy_with(&x, &y, options).unwrap();
+    let kept = Var::constant(x.value().index_select(0, &Tensor::from_vec1(vec![0, 2])).unwrap());
+    let expected = cross_entropy(&kept, &Tensor::from_vec1(vec![0, 2]), Reduction::Mean).unwrap();
+    assert!((loss.item().unwrap() - expected.item().unwrap()).abs() < 1e-12);
+    let g = grads(&loss, &[&x]).remove(0);
+    for row in [1usize, 3] {
+        for c in 0..3 {
+            assert_eq!(g.get(&[row, c]).unwrap(), 0.0);
+        }
+    }
+}
+
+#[test]
+fn cross_entropy_takes_classes_on_axis_one_of_a_multi_dimensional_input() {
+    // (N, C, L) logits against (N, L) targets, as for per-position classification
+    let x = Var::parameter(rand(7, &[2, 3, 4]));
+    let y = Tensor::from_vec(vec![0i64, 1, 2, 0, 2, 2, 1, 0], [2, 4]).unwrap();
+    let per = cross_entropy(&x, &y, Reduction::None).unwrap();
+    assert_eq!(per.dims(), [2, 4]);
+    let rows = x.permute(&[0, 2, 1]).unwrap().reshape([8, 3]).unwrap();
+    let flat = cross_entropy(&rows, &y.reshape([8]).unwrap(), Reduction::None).unwrap();
+    assert_close(&per.value().reshape([8]).unwrap(), &flat.value(), 1e-12);
+}
+
+#[test]
+fn cross_entropy_rejects_bad_classes_and_shapes() {
+    let x = Var::parameter(Tensor::<f64>::zeros([2, 3]));
+    let err = cross_entropy(&x, &Tensor::from_vec1(vec![0, 3]), Reduction::Mean)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cross_entropy") && err.contains('3'), "{err}");
+    assert!(cross_entropy(&x, &Tensor::from_vec1(vec![0, 1, 2]), Reduction::Mean).is_err());
+    assert!(nll_loss(&x, &Tensor::from_vec1(vec![-1, 0]), Reduction::Mean).is_err());
+}
+
+#[test]
+fn nll_loss_picks_minus_the_target_log_probability() {
+    let lp = Var::parameter(Tensor::from_rows(&[[-0.1, -2.0], [-3.0, -0.5]]).unwrap());
+    let y = Tensor::from_vec1(vec![1i64, 0]);
+    assert!((item(nll_loss(&lp, &y, Reduction::Mean)) - 2.5).abs() < 1e-12);
+    assert_eq!(item(nll_loss(&lp, &y, Reduction::Sum)), 5.0);
+}
+
+#[test]
+fn kl_div_takes_log_probabilities_and_counts_zero_targets_as_zero() {
+    let input = Var::parameter(Tensor::from_rows(&[[0.25f64.ln(), 0.75f64.ln()], [0.5f64.ln(), 0.5f64.ln()]]).unwrap());
+    let target = Var::constant(Tensor::from_rows(&[[0.5, 0.5], [1.0, 0.0]]).unwrap());
+    let per = kl_div(&input, &target, Reduction::None, false).unwrap().value();
+    let row0 = 0.5 * (0.5f64 / 0.25).ln() + 0.5 * (0.5f64 / 0.75).ln();
+    let row1 = (1.0f64 / 0.5).ln();
+    let sum: f64 = per.to_vec().iter().sum();
+    assert!((sum - (row0 + row1)).abs() < 1e-12);
+    let batch = item(kl_div(&input, &target, Reduction::BatchMean, false));
+    assert!((batch - (row0 + row1) / 2.0).abs() < 1e-12);
+    let log_target = Var::constant(Tensor::from_rows(&[[0.5f64.ln(), 0.5f64.ln()], [0.0, -1e300]]).unwrap());
+    let same = item(kl_div(&input, &log_target, Reduction::Sum, true));
+    assert!((same - (row0 + row1)).abs() < 1e-12);
+    let g = grads(&kl_div(&input, &target, Reduction::Sum, false).unwrap(), &[&input]).remove(0);
+    assert_close(&g, &target.value().neg(), 1e-12);
+}
+
+#[test]
+fn l2_penalty_sums_squared_weights_but_not_biases() {
+    let layer: Linear<f64> = Linear::from_tensors(
+        Tensor::from_rows(&[[1.0, -2.0], [0.5, 0.0]]).unwrap(),
+        Some(Tensor::from_vec1(vec![10.0, 10.0])),
+    )
+    .unwrap();
+    let penalty = l2_penalty(&layer, 0.1).unwrap();
+    assert!((penalty.item().unwrap() - 0.1 * 5.25).abs() < 1e-12);
+    penalty.backward().unwrap();
+    let expected = layer.weight().value().mul_scalar(0.2);
+    assert_close(&layer.weight().grad().unwrap(), &expected, 1e-12);
+    assert!(layer.bias().unwrap().grad().is_none());
+}
+
+#[test]
+fn every_loss_passes_gradcheck() {
+    let (a, b) = (rand(8, &[3, 4]), rand(9, &[3, 4]));
+    let probs = a.mul_scalar(0.2).add_scalar(0.5);
+    let targets = b.mul_scalar(0.25).add_scalar(0.5);
+    for r in REDUCTIONS {
+        assert_gradcheck(|v| mse_loss(&v[0], &v[1], r), &[a.clone(), b.clone()]);
+        assert_gradcheck(|v| l1_loss(&v[0], &v[1], r), &[a.clone(), b.clone()]);
+        assert_gradcheck(
+            |v| binary_cross_entropy(&v[0], &v[1], r),
+            &[probs.clone(), targets.clone()],
+        );
+        assert_gradcheck(
+            |v| binary_cross_entropy_with_logits(&v[0], &v[1], r),
+            &[a.clone(), targets.clone()],
+        );
+    }
+    let y = Tensor::from_vec1(vec![3i64, 0, 2]);
+    for r in REDUCTIONS {
+        assert_gradcheck(|v| cross_entropy(&v[0], &y, r), std::slice::from_ref(&a));
+        assert_gradcheck(|v| nll_loss(&v[0], &y, r), std::slice::from_ref(&a));
+    }
+    let smoothed = CrossEntropyOptions {
+        label_smoothing: 0.2,
+        ignore_index: Some(0),
+        ..Default::default()
+    };
+    assert_gradcheck(|v| cross_entropy_with(&v[0], &y, smoothed), std::slice::from_ref(&a));
+    let log_p = a.log_softmax(1).unwrap();
+    let p = b.softmax(1).unwrap();
+    assert_gradcheck(
+        |v| kl_div(&v[0], &v[1], Reduction::BatchMean, false),
+        &[log_p.clone(), p.clone()],
+    );
+    assert_gradcheck(
+        |v| kl_div(&v[0], &v[1], Reduction::Mean, true),
+        &[log_p, p.ln()],
+    );
+    assert_gradcheck(
+        |v| l2_penalty(&Holder(vec![v[0].clone(), v[1].clone()]), 0.3),
+        &[a.clone(), rand(12, &[4])],
+    );
+}
+
+/// A module whose parameters are given variables, to gradcheck module-level functions.
+struct Holder(Vec<Var<f64>>);
+
+impl Module<f64> for Holder {
+    fn forward(&self, x: &Var<f64>) -> Result<Var<f64>> {
+        Ok(x.clone())
+    }
+    fn local_parameters(&self) -> Vec<(String, Var<f64>)> {
+        self.0.iter().enumerate().map(|(i, p)| (i.to_string(), p.clone())).collect()
+    }
+}
+
+#[test]
+fn fused_losses_are_twice_differentiable() {
+    let a = rand(10, &[3, 4]);
+    let y = Tensor::from_vec1(vec![3i64, 0, 2]);
+    let options = CrossEntropyOptions {
+        label_smoothing: 0.1,
+        ..Default::default()
+    };
+    assert_gradgradcheck(|v| cross_entropy_with(&v[0], &y, options), std::slice::from_ref(&a));
+    let probs = a.mul_scalar(0.2).add_scalar(0.5);
+    let targets = rand(11, &[3, 4]).mul_scalar(0.25).add_scalar(0.5);
+    assert_gradgradcheck(
+        |v| binary_cross_entropy(&v[0], &v[1], Reduction::Mean),
+        &[probs, targets],
+    );
+}

@@ -1,0 +1,14 @@
+//! Integration tests of scalpel-nn, one module per area, built as a single test binary.
+
+mod activations;
+mod batch_norm;
+mod common;
+mod conv_pool;
+mod dropout;
+mod init;
+mod interop;
+mod layer_norm;
+mod linear;
+mod losses;
+mod module;
+mod state;

@@ -1,0 +1,132 @@
+//! The Module trait: names, modes, freezing, containers.
+
+use std::sync::Arc;
+
+use scalpel_autograd::Var;
+use scalpel_nn::{
+    BatchNorm1d, Dropout, Flatten, Linear, Module, ReLU, Sequential, DIFFERENTIABLE_LAYERS,
+};
+use scalpel_tensor::random::Rng;
+use scalpel_tensor::Tensor;
+
+fn mlp(rng: &mut Rng) -> Sequential {
+    Sequential::new()
+        .add(Flatten::new())
+        .add(Linear::new(12, 8, rng))
+        .add(BatchNorm1d::new(8))
+        .add(ReLU)
+        .add(Dropout::new(0.5, rng))
+        .add(Linear::new(8, 3, rng))
+}
+
+#[test]
+fn sequential_names_parameters_and_buffers_by_position() {
+    let net = mlp(&mut Rng::seed(0));
+    let params: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        params,
+        ["1.weight", "1.bias", "2.weight", "2.bias", "5.weight", "5.bias"]
+    );
+    let buffers: Vec<String> = net.named_buffers().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        buffers,
+        ["2.running_mean", "2.running_var", "2.num_batches_tracked"]
+    );
+    assert_eq!(net.num_parameters(), 12 * 8 + 8 + 8 + 8 + 8 * 3 + 3);
+}
+
+#[test]
+fn nested_sequentials_join_names_with_dots() {
+    let mut rng = Rng::seed(1);
+    let inner: Sequential = Sequential::new().add(Linear::new(2, 2, &mut rng));
+    let outer: Sequential = Sequential::new().add(ReLU).add(inner);
+    let names: Vec<String> = outer.named_parameters().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["1.0.weight", "1.0.bias"]);
+}
+
+#[test]
+fn eval_and_train_reach_every_descendant() {
+    let mut rng = Rng::seed(2);
+    let inner: Sequential = Sequential::new().add(Dropout::new(0.5, &mut rng));
+    let net: Sequential = Sequential::new().add(BatchNorm1d::new(3)).add(inner);
+    let dropout_mode = |net: &Sequential| net.get(1).unwrap().children()[0].1.is_training();
+    assert!(net.is_training() && dropout_mode(&net));
+    net.eval();
+    assert!(!net.is_training());
+    assert!(!net.get(0).unwrap().is_training());
+    assert!(!dropout_mode(&net));
+    net.train(true);
+    assert!(dropout_mode(&net));
+}
+
+#[test]
+fn frozen_parameters_get_no_gradient() {
+    let mut rng = Rng::seed(3);
+    let net: Sequential = Sequential::new()
+        .add(Linear::new(3, 4, &mut rng))
+        .add(ReLU)
+        .add(Linear::new(4, 1, &mut rng));
+    let first_weight = net.named_parameters()[0].1.clone();
+    first_weight.set_requires_grad(false).unwrap();
+    let x = Var::constant(rng.normal([5, 3], 0.0f32, 1.0).unwrap());
+    net.forward(&x).unwrap().sum_all().unwrap().backward().unwrap();
+    assert!(first_weight.grad().is_none());
+    assert!(net.named_parameters()[1].1.grad().is_some());
+}
+
+#[test]
+fn freezing_the_whole_module_and_zero_grad() {
+    let mut rng = Rng::seed(4);
+    let layer: Linear = Linear::new(3, 2, &mut rng);
+    let x = Var::constant(Tensor::ones([1, 3]));
+    layer.forward(&x).unwrap().sum_all().unwrap().backward().unwrap();
+    assert!(layer.weight().grad().is_some());
+    layer.zero_grad();
+    assert!(layer.weight().grad().is_none());
+    layer.set_requires_grad(false).unwrap();
+    let y = layer.forward(&x).unwrap();
+    assert!(!y.requires_grad());
+}
+
+#[test]
+fn modules_are_send_and_sync_and_shareable() {
+    fn assert_send_sync<M: Send + Sync>() {}
+    assert_send_sync::<Sequential>();
+    assert_send_sync::<BatchNorm1d>();
+    assert_send_sync::<Dropout>();
+    let mut rng = Rng::seed(5);
+    let shared: Arc<dyn Module> = Arc::new(mlp(&mut rng));
+    shared.eval();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let m = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                let x = Var::constant(Tensor::<f32>::ones([2, 3, 4]));
+                m.forward(&x).unwrap().dims()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), [2, 3]);
+    }
+    assert_eq!(shared.named_parameters().len(), 6);
+}
+
+#[test]
+fn an_empty_sequential_is_the_identity() {
+    let net: Sequential = Sequential::new();
+    let x = Var::constant(Tensor::from_vec1(vec![1.0f32, 2.0]));
+    assert_eq!(net.forward(&x).unwrap().value(), x.value());
+    assert!(net.is_empty());
+}
+
+#[test]
+fn registry_lists_every_layer_once() {
+    let mut names = DIFFERENTIABLE_LAYERS.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), DIFFERENTIABLE_LAYERS.len());
+    for expected in ["Linear", "BatchNorm1d", "cross_entropy", "kl_div", "l2_penalty"] {
+        assert!(DIFFERENTIABLE_LAYERS.contains(&expected), "{expected}");
+    }
+}

@@ -1,0 +1,289 @@
+//! Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional
+//! Neural Networks", 2016): the fast path for 3×3 convolutions with stride 1, dilation 1 and one
+//! group, which computes each 2×2 block of outputs from a 4×4 block of inputs with 16
+//! multiplications per channel pair instead of 36.
+//!
+//! With `Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]]`, `G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]`
+//! and `Aᵀ = [[1,1,1,0],[0,1,−1,−1]]`, an output tile is
+//!
+//! `Y[o] = Aᵀ (Σ_c (G W[o,c] Gᵀ) ⊙ (Bᵀ X[c] B)) A`
+//!
+//! so for each of the 16 positions `e` of the 4×4 transformed tile, the sum over channels is one
+//! matrix product `M_e[o, t] = Σ_c U_e[o, c] · V_e[c, t]` over all tiles `t`, which goes through
+//! [`gemm_into`]. Tiles are processed in bands of tile rows whose transformed inputs and
+//! products stay in the L2 cache. The transforms are additions only; they are compiled for
+//! AVX-512 and AVX2 as well as the baseline, and the CPU picks at run time.
+
+mod block;
+mod transform;
+
+use super::{for_each_image, sum_over_images};
+use super::geometry::Geometry;
+use crate::element::Float;
+use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
+
+/// Positions of a transformed 4×4 tile.
+const E: usize = 16;
+
+/// Fewest input and output channels for which the transforms pay for themselves.
+const MIN_CHANNELS: usize = 16;
+
+/// Upper bound on the elements of one band's transformed inputs and products together.
+const BAND_ELEMS: usize = 1 << 18;
+
+/// True when `g` is a convolution this module computes: 3×3, stride 1, dilation 1, one group,
+/// enough channels, and an output of at least 2×2.
+pub(crate) fn applies(g: &Geometry) -> bool {
+    std::env::var_os("TMP_NO_WINOGRAD").is_none()
+        && g.kh == 3
+        && g.kw == 3
+        && g.stride == (1, 1)
+        && g.dilation == (1, 1)
+        && g.groups == 1
+        && g.c >= MIN_CHANNELS
+        && g.o >= MIN_CHANNELS
+        && g.oh >= 2
+        && g.ow >= 2
+}
+
+/// conv2d of `x` (`n × c × h × w`) with `w` (`o × c × 3 × 3`) by F(2×2, 3×3), for a geometry
+/// where [`applies`] holds.
+pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
+    debug_assert!(applies(g));
+    let plan = Plan::new(g);
+    let u = transform::weights(g, w);
+    let mut out = vec![T::zero(); g.n * g.out_image()];
+    for_each_image(
+        g,
+        plan.scratch_len(),
+        &mut out,
+        g.out_image(),
+        |i, out, scratch, parallel| {
+            let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
+            for ty0 in (0..plan.th).step_by(plan.band) {
+                let b = Band {
+                    g,
+                    tw: plan.tw,
+                    ty0,
+                    ty1: (ty0 + plan.band).min(plan.th),
+                };
+                b.run(x, &u, bias, out, scratch, &plan, parallel);
+            }
+        },
+    );
+    out
+}
+
+/// The input gradient of the stride-1 3×3 convolution `g` as a forward convolution, when that
+/// one is a Winograd case: `dx = conv2d(dy, W')` with `W'[c, o, i, j] = W[o, c, 2 − i, 2 − j]`
+/// and padding `2 − p` (a "full" correlation with the flipped kernel). Returns `dx`
+/// (`n × c × h × w`), or `None` when the fast path does not apply.
+pub(crate) fn backward_input<T: Float>(g: &Geometry, dy: &[T], w: &[T]) -> Option<Vec<T>> {
+    if g.padding.0 > 2 || g.padding.1 > 2 {
+        return None;
+    }
+    let flipped = Geometry {
+        c: g.o,
+        h: g.oh,
+        w: g.ow,
+        o: g.c,
+        oh: g.h,
+        ow: g.w,
+        padding: (2 - g.padding.0, 2 - g.padding.1),
+        ..*g
+    };
+    let fits = g.oh + 2 * flipped.padding.0 == g.h + 2 && g.ow + 2 * flipped.padding.1 == g.w + 2;
+    if !(applies(g) && applies(&flipped) && fits) {
+        return None;
+    }
+    let mut wf = vec![T::zero(); w.len()];
+    for o in 0..g.o {
+        for c in 0..g.c {
+            for k in 0..9 {
+                wf[(c * g.o + o) * 9 + k] = w[(o * g.c + c) * 9 + 8 - k];
+            }
+        }
+    }
+    Some(conv2d(&flipped, dy, &wf, None))
+}
+
+/// The weight gradient of the convolution `g` (one where [`applies`] holds) of `x` with output
+/// gradient `dy`, by the same algorithm: with `Z = A dY Aᵀ` the transformed 2×2 output-gradient
+/// tiles and `V` the transformed input tiles of the forward pass,
+/// `dW[o, c] = Gᵀ (Σ_t Z_t[o] ⊙ V_t[c]) G`, where the sum over tiles is, for each of the 16
+/// positions `e`, one matrix product `dU_e[o, c] = Σ_t Z_e[o, t] · V_e[c, t]`.
+pub(crate) fn backward_weight<T: Float>(g: &Geometry, x: &[T], dy: &[T]) -> Vec<T> {
+    debug_assert!(applies(g));
+    let plan = Plan::new(g);
+    let du = sum_over_images(
+        g,
+        plan.scratch_len(),
+        E * g.c * g.o,
+        |i, du, scratch, parallel| {
+            let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
+            let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
+            for ty0 in (0..plan.th).step_by(plan.band) {
+                let b = Band {
+                    g,
+                    tw: plan.tw,
+                    ty0,
+                    ty1: (ty0 + plan.band).min(plan.th),
+                };
+                b.accumulate_weight_grad(x, dy, du, scratch, &plan, parallel);
+            }
+        },
+    );
+    transform::weight_grads(g, &du)
+}
+
+/// Tile counts and band size of one convolution.
+struct Plan {
+    /// Tile rows: `⌈OH/2⌉`.
+    th: usize,
+    /// Tile columns: `⌈OW/2⌉`.
+    tw: usize,
+    /// Tile rows per band.
+    band: usize,
+    /// Elements of the transformed inputs `V` of a full band.
+    v_len: usize,
+    /// Elements of the products `M` of a full band.
+    m_len: usize,
+}
+
+impl Plan {
+    fn new(g: &Geometry) -> Plan {
+        let (th, tw) = (g.oh.div_ceil(2), g.ow.div_ceil(2));
+        let be = std::env::var("TMP_BAND")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(BAND_ELEMS);
+        let tiles = be / (E * (g.c + g.o));
+        let band = (tiles / tw).clamp(1, th);
+        Plan {
+            th,
+            tw,
+            band,
+            v_len: E * g.c * band * tw,
+            m_len: E * g.o * band * tw,
+        }
+    }
+    /// Scratch elements one worker needs: `V`, `M`, and the small buffers of the transforms.
+    fn scratch_len(&self) -> usize {
+        self.v_len + self.m_len + transform::small_len(self.band, self.tw)
+    }
+}
+
+/// Tile rows `ty0..ty1` of one image.
+struct Band<'a> {
+    g: &'a Geometry,
+    /// Tile columns.
+    tw: usize,
+    ty0: usize,
+    ty1: usize,
+}
+
+impl Band<'_> {
+    /// Tiles in the band.
+    fn tiles(&self) -> usize {
+        (self.ty1 - self.ty0) * self.tw
+    }
+
+    /// Input transform, 16 GEMMs, output transform: the band's rows of `out` (`o × oh × ow`).
+    #[allow(clippy::too_many_arguments)]
+    fn run<T: Float>(
+        &self,
+        x: &[T],
+        u: &[T],
+        bias: Option<&[T]>,
+        out: &mut [T],
+        scratch: &mut [T],
+        plan: &Plan,
+        parallel: bool,
+    ) {
+        let (g, tiles) = (self.g, self.tiles());
+        let (v, rest) = scratch.split_at_mut(plan.v_len);
+        let (m, small) = rest.split_at_mut(plan.m_len);
+        let v = &mut v[..E * g.c * tiles];
+        let m = &mut m[..E * g.o * tiles];
+        transform::inputs(self, x, v, small);
+        for e in 0..E {
+            // Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o], contiguous along the tiles t. V and M
+            // are laid out [channel][e][t], so that a transform touching one channel works on
+            // one contiguous block rather than on 16 rows a whole matrix apart (which would all
+            // fall in the same L1 cache set).
+            gemm_into(
+                tiles,
+                g.o,
+                g.c,
+                MatMut {
+                    data: &mut *m,
+                    offset: e * tiles,
+                    row_stride: 1,
+                    col_stride: (E * tiles) as isize,
+                },
+                MatRef {
+                    data: &*v,
+                    offset: e * tiles,
+                    row_stride: 1,
+                    col_stride: (E * tiles) as isize,
+                },
+                MatRef {
+                    data: u,
+                    offset: e * g.o * g.c,
+                    row_stride: 1,
+                    col_stride: g.c as isize,
+                },
+                false,
+                parallel,
+            );
+        }
+        transform::outputs(self, m, bias, out);
+    }
+
+    /// `du[e][c][o] += Σ_t Z_e[o, t] · V_e[c, t]` over the band's tiles of one image.
+    fn accumulate_weight_grad<T: Float>(
+        &self,
+        x: &[T],
+        dy: &[T],
+        du: &mut [T],
+        scratch: &mut [T],
+        plan: &Plan,
+        parallel: bool,
+    ) {
+        let (g, tiles) = (self.g, self.tiles());
+        let (v, rest) = scratch.split_at_mut(plan.v_len);
+        let (z, small) = rest.split_at_mut(plan.m_len);
+        let v = &mut v[..E * g.c * tiles];
+        let z = &mut z[..E * g.o * tiles];
+        transform::inputs(self, x, v, small);
+        transform::grads(self, dy, z);
+        for e in 0..E {
+            // dU_e[o, c] += Σ_t Z_e[o, t] · V_e[c, t], stored [e][c][o]: contiguous along o.
+            gemm_into(
+                g.o,
+                g.c,
+                tiles,
+                MatMut {
+                    data: &mut *du,
+                    offset: e * g.c * g.o,
+                    row_stride: 1,
+                    col_stride: g.o as isize,
+                },
+                MatRef {
+                    data: &*z,
+                    offset: e * tiles,
+                    row_stride: (E * tiles) as isize,
+                    col_stride: 1,
+                },
+                MatRef {
+                    data: &*v,
+                    offset: e * tiles,
+                    row_stride: 1,
+                    col_stride: (E * tiles) as isize,
+                },
+                true,
+                parallel,
+            );
+        }
+    }
+}
