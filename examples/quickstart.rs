@@ -6,34 +6,13 @@
 //! ```
 
 use indicatif::{ProgressBar, ProgressStyle};
+use scalpel::data::synthetic::spiral;
 use scalpel::prelude::*;
 
-/// The book's `gen_spiral_dataset`: `n` points for each of `k` arms of a spiral, with noise.
-fn spiral(rng: &mut Rng, n: usize, k: usize) -> (Tensor<f32>, Tensor<i64>) {
-    let mut xs = Vec::with_capacity(n * k * 2);
-    let mut ys = Vec::with_capacity(n * k);
-    let noise = rng
-        .normal::<f32>([n * k], 0.0, 0.2)
-        .expect("valid normal parameters")
-        .to_vec();
-    for class in 0..k {
-        for i in 0..n {
-            let r = i as f32 / (n - 1) as f32;
-            let t = (class * 4) as f32 + 4.0 * r + noise[class * n + i];
-            xs.extend([r * t.sin(), r * t.cos()]);
-            ys.push(class as i64);
-        }
-    }
-    (
-        Tensor::from_vec(xs, [n * k, 2]).unwrap(),
-        Tensor::from_vec1(ys),
-    )
-}
-
-fn main() -> Result<(), AutogradError> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng::seed(7);
     let (n, k, hidden, epochs, lr) = (100, 3, 100, 2000, 1.0f32);
-    let (x, y) = spiral(&mut rng, n, k);
+    let (x, y) = spiral(n, k, &mut rng)?; // the book's gen_spiral_dataset
     let labels = y.reshape([n * k, 1])?;
     println!("spiral data: {} points in {k} classes; network 2-{hidden}-{k}, ReLU, softmax cross-entropy", n * k);
 

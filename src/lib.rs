@@ -10,7 +10,7 @@
 //! | [`autograd`] (`scalpel-autograd`) | reverse-mode automatic differentiation, gradcheck |
 //! | `scalpel-nn` | modules, layers, losses, initialisation, state dicts |
 //! | `scalpel-optim` | optimizers, schedules, gradient clipping |
-//! | `scalpel-data` | datasets, loaders, file formats |
+//! | [`data`] (`scalpel-data`) | datasets, loaders, file formats |
 //! | `scalpel-models` | the book's models and the Trainer |
 //!
 //! ```
@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub use scalpel_autograd as autograd;
+pub use scalpel_data as data;
 pub use scalpel_tensor as tensor;
 
 /// The names most programs need, in one import: `use scalpel::prelude::*;`.

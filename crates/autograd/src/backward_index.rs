@@ -1,6 +1,7 @@
 //! Backward rules of indexing and joining, convolution and pooling, and the dispatch to custom
 //! operations (the continuation of `backward.rs`).
 
+use scalpel_tensor::ops::conv::conv_output_len;
 use scalpel_tensor::{Float, Tensor};
 
 use crate::error::{AutogradError, Result};
@@ -114,7 +115,23 @@ pub(crate) fn backward<T: Float>(
                 None
             };
             let dw = if need(1) {
-                Some(g.conv2d_grad_weight(x, &w.shape(), *params)?)
+                // With that output padding, x covers only the first rows and columns of the
+                // convolution of g: extend it with zeros to the full output.
+                let (ws, hd, xd) = (w.dims(), g.dims(), x.dims());
+                let full = |i: usize| {
+                    let (s, p, d) = [
+                        (params.stride.0, params.padding.0, params.dilation.0),
+                        (params.stride.1, params.padding.1, params.dilation.1),
+                    ][i];
+                    conv_output_len(hd[2 + i], ws[2 + i], s, p, d).unwrap_or(xd[2 + i])
+                };
+                let (oh, ow) = (full(0), full(1));
+                let x_full = if (oh, ow) == (xd[2], xd[3]) {
+                    x.clone()
+                } else {
+                    x.pad(&[(0, oh - xd[2]), (0, ow - xd[3])], T::zero())?
+                };
+                Some(g.conv2d_grad_weight(&x_full, &w.shape(), *params)?)
             } else {
                 None
             };

@@ -175,13 +175,18 @@ pub trait Module<T: Float = f32>: Send + Sync {
         Ok(())
     }
 
-    /// The module's state: every parameter and buffer by dotted name, in the order of
-    /// [`named_parameters`](Module::named_parameters) then
-    /// [`named_buffers`](Module::named_buffers) (PyTorch's `state_dict()`). The tensors share
-    /// storage with the module's values; they are immutable, so later training does not change
-    /// them.
+    /// The module's state: every parameter and buffer by dotted name (PyTorch's
+    /// `state_dict()`), in PyTorch's order: a module's own parameters, then its own buffers, then
+    /// each child's state. The tensors share storage with the module's values; they are
+    /// immutable, so later training does not change them.
     fn state_dict(&self) -> StateDict {
-        state::collect(self.named_parameters(), self.named_buffers())
+        let mut dict = state::collect(self.local_parameters(), self.local_buffers());
+        for (name, child) in self.children() {
+            for (n, t) in child.state_dict() {
+                dict.insert(format!("{name}.{n}"), t);
+            }
+        }
+        dict
     }
 
     /// Loads parameters and buffers from `state` by name (PyTorch's `load_state_dict`).

@@ -44,9 +44,9 @@ pub enum OptimError {
         /// Index of the parameter inside its group.
         index: usize,
         /// The parameter's shape.
-        param: Shape,
+        param: Box<Shape>,
         /// The gradient's shape.
-        grad: Shape,
+        grad: Box<Shape>,
     },
     /// A state dict saved for other parameter shapes.
     #[error("load_state_dict: group {group}, parameter {index}: the state is for shape {saved}, the parameter has shape {param}")]
@@ -56,9 +56,9 @@ pub enum OptimError {
         /// Index of the parameter inside its group.
         index: usize,
         /// The shape recorded in the state dict.
-        saved: Shape,
+        saved: Box<Shape>,
         /// The shape of the optimizer's parameter.
-        param: Shape,
+        param: Box<Shape>,
     },
     /// A state dict that does not fit this optimizer for another reason (kind, group or parameter
     /// counts, buffer names).

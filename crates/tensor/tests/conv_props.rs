@@ -493,6 +493,11 @@ proptest! {
         assert_close(&dx.to_vec(), &reference_backward_input(&case, &g.to_vec(), &w.to_vec()), "dx");
         let dx_general = g.conv2d_backward_input(&ring, x.shape(), general).unwrap();
         assert_close(&dx.to_vec(), &dx_general.to_vec(), "general dx");
+        let dw = x.conv2d_backward_weight(&g, w.shape(), case.p).unwrap();
+        assert_close(&dw.to_vec(), &reference_backward_weight(&case, &x.to_vec(), &g.to_vec()), "dw");
+        let dw_general = x.conv2d_backward_weight(&g, ring.shape(), general).unwrap();
+        let centre = dw_general.narrow(2, 1, 3).unwrap().narrow(3, 1, 3).unwrap();
+        assert_close(&dw.to_vec(), &centre.to_vec(), "general dw");
     }
 }
 
@@ -533,6 +538,12 @@ fn winograd_fast_path_in_f32_stays_close_to_f64() {
                 "{a} != {b}"
             );
         }
+    }
+    // Sums of 2·17·32 = 1088 products per weight.
+    let dw64 = x.conv2d_backward_weight(&g, w.shape(), case.p).unwrap().to_vec();
+    let dw32 = x32.conv2d_backward_weight(&g32, w.shape(), case.p).unwrap();
+    for (a, b) in dw32.to_vec().iter().zip(dw64) {
+        assert!((*a as f64 - b).abs() <= 1e-3 * (1.0 + b.abs()), "{a} != {b}");
     }
 }
 

@@ -19,15 +19,15 @@ pub struct CrossEntropyOptions {
 }
 
 /// Cross-entropy between the softmax of `input` logits and class indices `target`:
-/// −log softmax(x)[y] per sample, reduced.
+/// −log softmax(x)\[y\] per sample, reduced.
 ///
 /// Shapes: input `(N, C)` with target `(N,)`; input `(C,)` with a 0-d target; or input
 /// `(N, C, d…)` with target `(N, d…)` (classes on axis 1, as in PyTorch). With
 /// `Reduction::None` the result has the target's shape.
 ///
-/// One fused operation: the forward pass computes log-sum-exp and the loss row by row, and the
-/// backward is (softmax(x) − onehot(y))/N (for the mean), written in `Var` operations so that
-/// it can be differentiated again.
+/// One fused operation: the forward pass picks −log softmax(x)\[y\] and keeps the softmax for
+/// the backward pass, (softmax(x) − onehot(y))/N (for the mean), which is written in `Var`
+/// operations so that it can be differentiated again.
 ///
 /// ```
 /// use scalpel_autograd::Var;
@@ -74,34 +74,36 @@ pub fn cross_entropy_with<T: Float>(
     }
     let rows = class_rows("cross_entropy", input, target, options.ignore_index)?;
     let (m, c) = (rows.targets.len(), rows.classes);
-    let logits = rows.logits.value().to_vec();
-    let keep_probs = is_grad_enabled() && input.requires_grad();
-    let mut losses = vec![T::zero(); m];
-    let mut probs = if keep_probs {
-        vec![T::zero(); m * c]
+    let log_probs = rows.logits.value().log_softmax(1)?;
+    // Ignored samples pick class 0 here; their loss is skipped below.
+    let picks: Vec<i64> = rows
+        .targets
+        .iter()
+        .map(|&y| if Some(y) == options.ignore_index { 0 } else { y })
+        .collect();
+    let picked = log_probs.gather(1, &Tensor::from_vec(picks, [m, 1])?)?.to_vec();
+    let row_means = if eps > 0.0 {
+        log_probs.mean(&[1], false)?.to_vec()
     } else {
-        Vec::new()
+        vec![T::zero(); m]
     };
     let (smooth, sharp) = (T::from_f64_lossy(eps), T::from_f64_lossy(1.0 - eps));
-    let c_t = T::from_f64_lossy(c as f64);
+    let mut losses = vec![T::zero(); m];
     let mut counted = 0usize;
     for (i, &y) in rows.targets.iter().enumerate() {
-        let row = &logits[i * c..(i + 1) * c];
-        let max = row.iter().copied().fold(T::neg_infinity(), T::max);
-        let lse = max + row.iter().map(|&v| (v - max).exp()).sum::<T>().ln();
-        if keep_probs {
-            for (p, &v) in probs[i * c..(i + 1) * c].iter_mut().zip(row) {
-                *p = (v - lse).exp();
-            }
-        }
         if Some(y) == options.ignore_index {
             continue;
         }
         counted += 1;
-        let mean_logit = row.iter().copied().sum::<T>() / c_t;
-        // −Σ q·log p with q = (1 − ε)·onehot(y) + ε/C and log p = x − lse
-        losses[i] = sharp * (lse - row[y as usize]) + smooth * (lse - mean_logit);
+        // −Σ q·log p with q = (1 − ε)·onehot(y) + ε/C
+        losses[i] = -(sharp * picked[i] + smooth * row_means[i]);
     }
+    // softmax, kept for the backward pass when one will be recorded
+    let probs = if is_grad_enabled() && input.requires_grad() {
+        log_probs.exp()
+    } else {
+        Tensor::zeros([0])
+    };
     let scale = match options.reduction {
         Reduction::None | Reduction::Sum => 1.0,
         Reduction::Mean => 1.0 / counted as f64,
@@ -112,7 +114,7 @@ pub fn cross_entropy_with<T: Float>(
         _ => Tensor::scalar(losses.iter().copied().sum::<T>() * T::from_f64_lossy(scale)),
     };
     let op = SoftmaxCrossEntropy {
-        probs: Tensor::from_vec(probs, if keep_probs { vec![m, c] } else { vec![0] })?,
+        probs,
         targets: rows.targets,
         classes: c,
         smoothing: eps,

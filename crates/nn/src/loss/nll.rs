@@ -6,7 +6,7 @@ use scalpel_tensor::{Float, Tensor};
 use super::cross_entropy::class_rows;
 use super::{reduce, Reduction};
 
-/// −input[y] per sample for log-probabilities `input` (e.g. from
+/// −input\[y\] per sample for log-probabilities `input` (e.g. from
 /// [`log_softmax`](crate::log_softmax)) and class indices `target`, reduced. Shapes as
 /// [`cross_entropy`](crate::cross_entropy); `log_softmax` followed by `nll_loss` equals
 /// `cross_entropy`.

@@ -24,8 +24,20 @@ fn activations_match_their_formulas() {
     };
     check(&ReLU, &|x| x.max(0.0));
     check(&LeakyReLU::new(0.2), &|x| if x > 0.0 { x } else { 0.2 * x });
-    check(&LeakyReLU::default(), &|x| if x > 0.0 { x } else { 0.01 * x });
-    check(&ELU::new(0.7), &|x| if x > 0.0 { x } else { 0.7 * x.exp_m1() });
+    check(&LeakyReLU::default(), &|x| {
+        if x > 0.0 {
+            x
+        } else {
+            0.01 * x
+        }
+    });
+    check(&ELU::new(0.7), &|x| {
+        if x > 0.0 {
+            x
+        } else {
+            0.7 * x.exp_m1()
+        }
+    });
     check(&Sigmoid, &|x| 1.0 / (1.0 + (-x).exp()));
     check(&Tanh, &f64::tanh);
     // GELU(x) = x·Φ(x); Φ(0.5) = 0.691462461274013, Φ(3) = 0.9986501019683699

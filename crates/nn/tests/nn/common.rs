@@ -33,7 +33,7 @@ pub fn assert_close<T: scalpel_tensor::Float>(a: &Tensor<T>, b: &Tensor<T>, tol:
 /// The gradients of `loss` with respect to `vars` (each must receive one).
 pub fn grads(loss: &Var<f64>, vars: &[&Var<f64>]) -> Vec<Tensor<f64>> {
     let vs: Vec<Var<f64>> = vars.iter().map(|v| (*v).clone()).collect();
-    scalpel_autograd::grad(&[loss.clone()], None, &vs, false)
+    scalpel_autograd::grad(std::slice::from_ref(loss), None, &vs, false)
         .unwrap()
         .into_iter()
         .map(|g| g.expect("a gradient").value())

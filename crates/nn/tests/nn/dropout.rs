@@ -9,7 +9,9 @@ use crate::common::{assert_gradcheck, rand};
 #[test]
 fn training_zeroes_about_p_and_scales_the_rest_by_one_over_keep() {
     let d = Dropout::with_seed(0.3, 1);
-    let y = d.forward(&Var::constant(Tensor::<f64>::ones([100, 100]))).unwrap();
+    let y = d
+        .forward(&Var::constant(Tensor::<f64>::ones([100, 100])))
+        .unwrap();
     let v = y.value().to_vec();
     let zeros = v.iter().filter(|&&x| x == 0.0).count() as f64 / v.len() as f64;
     assert!((zeros - 0.3).abs() < 0.02, "dropped fraction {zeros}");
@@ -38,7 +40,10 @@ fn the_same_seed_gives_the_same_masks_and_successive_calls_differ() {
 #[test]
 fn p_zero_keeps_everything_and_p_one_drops_everything() {
     let x = Var::constant(Tensor::<f32>::ones([4, 4]));
-    assert_eq!(Dropout::with_seed(0.0, 1).forward(&x).unwrap().value(), x.value());
+    assert_eq!(
+        Dropout::with_seed(0.0, 1).forward(&x).unwrap().value(),
+        x.value()
+    );
     let dropped = Dropout::with_seed(1.0, 1).forward(&x).unwrap().value();
     assert_eq!(dropped, Tensor::zeros([4, 4]));
 }

@@ -23,15 +23,29 @@ fn gains_match_pytorch() {
     assert_eq!(calculate_gain(Nonlinearity::ReLU), 2f64.sqrt());
     let leaky = calculate_gain(Nonlinearity::LeakyReLU(0.2));
     assert!((leaky - (2.0 / 1.04f64).sqrt()).abs() < 1e-15);
-    assert!((calculate_gain(Nonlinearity::LeakyReLU(5f64.sqrt())) - (1.0 / 3.0f64).sqrt()).abs() < 1e-15);
+    assert!(
+        (calculate_gain(Nonlinearity::LeakyReLU(5f64.sqrt())) - (1.0 / 3.0f64).sqrt()).abs()
+            < 1e-15
+    );
 }
 
 #[test]
 fn fans_of_matrices_and_convolution_weights() {
-    assert_eq!(fan_in_and_fan_out(&Shape::from([256, 784])).unwrap(), (784, 256));
-    assert_eq!(fan_in_and_fan_out(&Shape::from([16, 6, 5, 5])).unwrap(), (150, 400));
-    let err = fan_in_and_fan_out(&Shape::from([10])).unwrap_err().to_string();
-    assert!(err.contains("fan_in_and_fan_out") && err.contains("[10]"), "{err}");
+    assert_eq!(
+        fan_in_and_fan_out(&Shape::from([256, 784])).unwrap(),
+        (784, 256)
+    );
+    assert_eq!(
+        fan_in_and_fan_out(&Shape::from([16, 6, 5, 5])).unwrap(),
+        (150, 400)
+    );
+    let err = fan_in_and_fan_out(&Shape::from([10]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("fan_in_and_fan_out") && err.contains("[10]"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -74,7 +88,10 @@ fn the_dispatcher_draws_from_the_scheme_it_names() {
     let normal: Tensor<f64> = Init::KaimingNormal(FanMode::FanIn, Nonlinearity::ReLU)
         .tensor([100, 50], &mut Rng::seed(3))
         .unwrap();
-    assert!(stats(&normal).2 > bound, "a normal sample of 5000 exceeds √3·std");
+    assert!(
+        stats(&normal).2 > bound,
+        "a normal sample of 5000 exceeds √3·std"
+    );
     let w = Var::parameter(Tensor::<f32>::zeros([4, 3]));
     Init::Constant(0.25).apply(&w, &mut Rng::seed(0)).unwrap();
     assert_eq!(w.value().to_vec(), vec![0.25; 12]);

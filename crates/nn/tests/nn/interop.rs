@@ -17,7 +17,9 @@ fn interop_dir() -> Option<PathBuf> {
             panic!("CI is set but SCALPEL_DATA_DIR/interop is missing")
         }
         _ => {
-            eprintln!("skipped: set SCALPEL_DATA_DIR to the shared data folder to run interop tests");
+            eprintln!(
+                "skipped: set SCALPEL_DATA_DIR to the shared data folder to run interop tests"
+            );
             None
         }
     }
@@ -41,14 +43,15 @@ fn mlp_bn() -> Sequential {
 fn pytorch_mlp_with_batch_norm_loads_strictly_through_a_name_map() {
     let Some(dir) = interop_dir() else { return };
     let file = StateDict::load_safetensors(dir.join("mlp_bn_mnist.safetensors")).unwrap();
-    let expected: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join("mlp_bn_mnist.expected.json")).unwrap(),
-    )
-    .unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("mlp_bn_mnist.expected.json")).unwrap())
+            .unwrap();
     let listed = expected["tensors"].as_object().unwrap();
     assert_eq!(file.len(), listed.len());
     for (name, info) in listed {
-        let t = file.get(name).unwrap_or_else(|| panic!("{name} missing from the file"));
+        let t = file
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing from the file"));
         let shape: Vec<usize> = info["shape"]
             .as_array()
             .unwrap()
@@ -65,8 +68,16 @@ fn pytorch_mlp_with_batch_norm_loads_strictly_through_a_name_map() {
     }
 
     let model = mlp_bn();
-    let map = NameMap::prefixes(&[("fc1", "1"), ("bn1", "2"), ("fc2", "4"), ("bn2", "5"), ("fc3", "7")]);
-    let report = model.load_state_dict(&file.renamed(&map).unwrap(), true).unwrap();
+    let map = NameMap::prefixes(&[
+        ("fc1", "1"),
+        ("bn1", "2"),
+        ("fc2", "4"),
+        ("bn2", "5"),
+        ("fc3", "7"),
+    ]);
+    let report = model
+        .load_state_dict(&file.renamed(&map).unwrap(), true)
+        .unwrap();
     assert!(report.missing.is_empty() && report.unexpected.is_empty());
     let loaded = model.state_dict();
     assert_eq!(loaded.len(), file.len());

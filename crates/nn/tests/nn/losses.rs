@@ -4,7 +4,8 @@
 use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
-    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Linear, Module, Reduction,
+    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Linear, Module,
+    Reduction,
 };
 use scalpel_tensor::Tensor;
 
@@ -35,7 +36,10 @@ fn mse_and_l1_reduce_like_pytorch() {
     assert_eq!(item(l1_loss(&x, &t, Reduction::Mean)), 1.0);
     let two_by_two = Var::constant(Tensor::from_rows(&[[1.0, 1.0], [1.0, 1.0]]).unwrap());
     let zeros = Var::constant(Tensor::zeros([2, 2]));
-    assert_eq!(item(mse_loss(&two_by_two, &zeros, Reduction::BatchMean)), 2.0);
+    assert_eq!(
+        item(mse_loss(&two_by_two, &zeros, Reduction::BatchMean)),
+        2.0
+    );
 }
 
 #[test]
@@ -43,12 +47,19 @@ fn losses_reject_prediction_and_target_of_different_shapes() {
     let err = mse_loss(&v(&[1.0, 2.0]), &v(&[1.0, 2.0, 3.0]), Reduction::Mean)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("mse_loss") && err.contains("[2]") && err.contains("[3]"), "{err}");
+    assert!(
+        err.contains("mse_loss") && err.contains("[2]") && err.contains("[3]"),
+        "{err}"
+    );
 }
 
 #[test]
 fn binary_cross_entropy_matches_the_formula() {
-    let loss = item(binary_cross_entropy(&v(&[0.2, 0.9]), &v(&[0.0, 1.0]), Reduction::Mean));
+    let loss = item(binary_cross_entropy(
+        &v(&[0.2, 0.9]),
+        &v(&[0.0, 1.0]),
+        Reduction::Mean,
+    ));
     let expected = -(0.8f64.ln() + 0.9f64.ln()) / 2.0;
     assert!((loss - expected).abs() < 1e-12);
 }
@@ -60,7 +71,10 @@ fn binary_cross_entropy_clamps_logs_at_minus_100_with_finite_gradients() {
     let loss = binary_cross_entropy(&p, &t, Reduction::None).unwrap();
     assert_eq!(loss.value().to_vec(), vec![0.0, 0.0, 100.0, 100.0]);
     let g = grads(&loss.sum_all().unwrap(), &[&p, &t]);
-    assert!(g.iter().all(|g| g.to_vec().iter().all(|x| x.is_finite())), "{g:?}");
+    assert!(
+        g.iter().all(|g| g.to_vec().iter().all(|x| x.is_finite())),
+        "{g:?}"
+    );
 }
 
 #[test]
@@ -83,7 +97,10 @@ fn fused_binary_cross_entropy_matches_the_composition() {
     let fused = binary_cross_entropy(&p, &t, Reduction::Mean).unwrap();
     let reference = bce_reference(&p, &t).unwrap();
     assert!((fused.item().unwrap() - reference.item().unwrap()).abs() < 1e-12);
-    for (a, b) in grads(&fused, &[&p, &t]).iter().zip(grads(&reference, &[&p, &t])) {
+    for (a, b) in grads(&fused, &[&p, &t])
+        .iter()
+        .zip(grads(&reference, &[&p, &t]))
+    {
         assert_close(a, &b, 1e-12);
     }
 }
@@ -93,11 +110,16 @@ fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce()
     let x = v(&[-3.0, -0.5, 0.0, 2.0]);
     let t = v(&[0.0, 1.0, 0.5, 1.0]);
     let logits = item(binary_cross_entropy_with_logits(&x, &t, Reduction::Sum));
-    let probs = item(binary_cross_entropy(&x.sigmoid().unwrap(), &t, Reduction::Sum));
+    let probs = item(binary_cross_entropy(
+        &x.sigmoid().unwrap(),
+        &t,
+        Reduction::Sum,
+    ));
     assert!((logits - probs).abs() < 1e-12);
-    let big = binary_cross_entropy_with_logits(&v(&[100.0, -100.0]), &v(&[0.0, 1.0]), Reduction::None)
-        .unwrap()
-        .value();
+    let big =
+        binary_cross_entropy_with_logits(&v(&[100.0, -100.0]), &v(&[0.0, 1.0]), Reduction::None)
+            .unwrap()
+            .value();
     assert_close(&big, &Tensor::from_vec1(vec![100.0, 100.0]), 1e-12);
     // gradient σ(x) − t, also at x = 0
     let loss = binary_cross_entropy_with_logits(&x, &t, Reduction::Sum).unwrap();
@@ -109,7 +131,11 @@ fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce()
 #[test]
 fn cross_entropy_of_one_sample_is_log_sum_exp_minus_the_target_logit() {
     let x = Var::parameter(Tensor::from_rows(&[[1.0, 2.0, 3.0]]).unwrap());
-    let loss = item(cross_entropy(&x, &Tensor::from_vec1(vec![2]), Reduction::Mean));
+    let loss = item(cross_entropy(
+        &x,
+        &Tensor::from_vec1(vec![2]),
+        Reduction::Mean,
+    ));
     let e = std::f64::consts::E;
     assert!((loss - ((e + e * e + e * e * e).ln() - 3.0)).abs() < 1e-12);
     // the same sample as a 1-D input with a 0-d target
@@ -183,7 +209,11 @@ fn ignored_samples_add_no_loss_and_no_gradient_and_leave_the_mean() {
         ..Default::default()
     };
     let loss = cross_entropy_with(&x, &y, options).unwrap();
-    let kept = Var::constant(x.value().index_select(0, &Tensor::from_vec1(vec![0, 2])).unwrap());
+    let kept = Var::constant(
+        x.value()
+            .index_select(0, &Tensor::from_vec1(vec![0, 2]))
+            .unwrap(),
+    );
     let expected = cross_entropy(&kept, &Tensor::from_vec1(vec![0, 2]), Reduction::Mean).unwrap();
     assert!((loss.item().unwrap() - expected.item().unwrap()).abs() < 1e-12);
     let g = grads(&loss, &[&x]).remove(0);
@@ -227,19 +257,28 @@ fn nll_loss_picks_minus_the_target_log_probability() {
 
 #[test]
 fn kl_div_takes_log_probabilities_and_counts_zero_targets_as_zero() {
-    let input = Var::parameter(Tensor::from_rows(&[[0.25f64.ln(), 0.75f64.ln()], [0.5f64.ln(), 0.5f64.ln()]]).unwrap());
+    let input = Var::parameter(
+        Tensor::from_rows(&[[0.25f64.ln(), 0.75f64.ln()], [0.5f64.ln(), 0.5f64.ln()]]).unwrap(),
+    );
     let target = Var::constant(Tensor::from_rows(&[[0.5, 0.5], [1.0, 0.0]]).unwrap());
-    let per = kl_div(&input, &target, Reduction::None, false).unwrap().value();
+    let per = kl_div(&input, &target, Reduction::None, false)
+        .unwrap()
+        .value();
     let row0 = 0.5 * (0.5f64 / 0.25).ln() + 0.5 * (0.5f64 / 0.75).ln();
     let row1 = (1.0f64 / 0.5).ln();
     let sum: f64 = per.to_vec().iter().sum();
     assert!((sum - (row0 + row1)).abs() < 1e-12);
     let batch = item(kl_div(&input, &target, Reduction::BatchMean, false));
     assert!((batch - (row0 + row1) / 2.0).abs() < 1e-12);
-    let log_target = Var::constant(Tensor::from_rows(&[[0.5f64.ln(), 0.5f64.ln()], [0.0, -1e300]]).unwrap());
+    let log_target =
+        Var::constant(Tensor::from_rows(&[[0.5f64.ln(), 0.5f64.ln()], [0.0, -1e300]]).unwrap());
     let same = item(kl_div(&input, &log_target, Reduction::Sum, true));
     assert!((same - (row0 + row1)).abs() < 1e-12);
-    let g = grads(&kl_div(&input, &target, Reduction::Sum, false).unwrap(), &[&input]).remove(0);
+    let g = grads(
+        &kl_div(&input, &target, Reduction::Sum, false).unwrap(),
+        &[&input],
+    )
+    .remove(0);
     assert_close(&g, &target.value().neg(), 1e-12);
 }
 
@@ -285,7 +324,10 @@ fn every_loss_passes_gradcheck() {
         ignore_index: Some(0),
         ..Default::default()
     };
-    assert_gradcheck(|v| cross_entropy_with(&v[0], &y, smoothed), std::slice::from_ref(&a));
+    assert_gradcheck(
+        |v| cross_entropy_with(&v[0], &y, smoothed),
+        std::slice::from_ref(&a),
+    );
     let log_p = a.log_softmax(1).unwrap();
     let p = b.softmax(1).unwrap();
     assert_gradcheck(
@@ -310,7 +352,11 @@ impl Module<f64> for Holder {
         Ok(x.clone())
     }
     fn local_parameters(&self) -> Vec<(String, Var<f64>)> {
-        self.0.iter().enumerate().map(|(i, p)| (i.to_string(), p.clone())).collect()
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i.to_string(), p.clone()))
+            .collect()
     }
 }
 
@@ -322,7 +368,10 @@ fn fused_losses_are_twice_differentiable() {
         label_smoothing: 0.1,
         ..Default::default()
     };
-    assert_gradgradcheck(|v| cross_entropy_with(&v[0], &y, options), std::slice::from_ref(&a));
+    assert_gradgradcheck(
+        |v| cross_entropy_with(&v[0], &y, options),
+        std::slice::from_ref(&a),
+    );
     let probs = a.mul_scalar(0.2).add_scalar(0.5);
     let targets = rand(11, &[3, 4]).mul_scalar(0.25).add_scalar(0.5);
     assert_gradgradcheck(

@@ -40,7 +40,11 @@ fn nested_sequentials_join_names_with_dots() {
     let mut rng = Rng::seed(1);
     let inner: Sequential = Sequential::new().add(Linear::new(2, 2, &mut rng));
     let outer: Sequential = Sequential::new().add(ReLU).add(inner);
-    let names: Vec<String> = outer.named_parameters().into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = outer
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(names, ["1.0.weight", "1.0.bias"]);
 }
 
@@ -69,7 +73,12 @@ fn frozen_parameters_get_no_gradient() {
     let first_weight = net.named_parameters()[0].1.clone();
     first_weight.set_requires_grad(false).unwrap();
     let x = Var::constant(rng.normal([5, 3], 0.0f32, 1.0).unwrap());
-    net.forward(&x).unwrap().sum_all().unwrap().backward().unwrap();
+    net.forward(&x)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
     assert!(first_weight.grad().is_none());
     assert!(net.named_parameters()[1].1.grad().is_some());
 }
@@ -79,7 +88,13 @@ fn freezing_the_whole_module_and_zero_grad() {
     let mut rng = Rng::seed(4);
     let layer: Linear = Linear::new(3, 2, &mut rng);
     let x = Var::constant(Tensor::ones([1, 3]));
-    layer.forward(&x).unwrap().sum_all().unwrap().backward().unwrap();
+    layer
+        .forward(&x)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
     assert!(layer.weight().grad().is_some());
     layer.zero_grad();
     assert!(layer.weight().grad().is_none());
@@ -126,7 +141,13 @@ fn registry_lists_every_layer_once() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), DIFFERENTIABLE_LAYERS.len());
-    for expected in ["Linear", "BatchNorm1d", "cross_entropy", "kl_div", "l2_penalty"] {
+    for expected in [
+        "Linear",
+        "BatchNorm1d",
+        "cross_entropy",
+        "kl_div",
+        "l2_penalty",
+    ] {
         assert!(DIFFERENTIABLE_LAYERS.contains(&expected), "{expected}");
     }
 }

@@ -25,7 +25,7 @@ fn safetensors_file(header: &str, data: &[u8]) -> Vec<u8> {
 }
 
 #[test]
-fn state_dict_lists_parameters_then_buffers_with_their_dtypes() {
+fn state_dict_lists_each_module_in_pytorch_order_with_dtypes() {
     let sd = net(0).state_dict();
     let names: Vec<&str> = sd.names().collect();
     assert_eq!(
@@ -35,11 +35,11 @@ fn state_dict_lists_parameters_then_buffers_with_their_dtypes() {
             "0.bias",
             "1.weight",
             "1.bias",
-            "3.weight",
-            "3.bias",
             "1.running_mean",
             "1.running_var",
-            "1.num_batches_tracked"
+            "1.num_batches_tracked",
+            "3.weight",
+            "3.bias"
         ]
     );
     assert_eq!(sd.get("0.weight").unwrap().dtype(), DType::F32);
@@ -51,8 +51,10 @@ fn state_dict_lists_parameters_then_buffers_with_their_dtypes() {
 #[test]
 fn safetensors_round_trip_restores_parameters_and_buffers() {
     let a = net(1);
-    a.forward(&Var::constant(Rng::seed(5).normal([6, 4], 0.0f32, 1.0).unwrap()))
-        .unwrap();
+    a.forward(&Var::constant(
+        Rng::seed(5).normal([6, 4], 0.0f32, 1.0).unwrap(),
+    ))
+    .unwrap();
     let dir = std::env::temp_dir().join(format!("scalpel-nn-state-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("net.safetensors");
@@ -67,7 +69,10 @@ fn safetensors_round_trip_restores_parameters_and_buffers() {
     let x = Var::constant(Tensor::<f32>::ones([2, 4]));
     a.eval();
     b.eval();
-    assert_eq!(a.forward(&x).unwrap().value(), b.forward(&x).unwrap().value());
+    assert_eq!(
+        a.forward(&x).unwrap().value(),
+        b.forward(&x).unwrap().value()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -95,16 +100,34 @@ fn a_hand_built_file_loads_through_a_name_map() {
     }
     data.extend_from_slice(&7i64.to_le_bytes());
     let sd = StateDict::from_safetensors(&safetensors_file(header, &data)).unwrap();
-    assert_eq!(sd.names().collect::<Vec<_>>(), ["fc.weight", "fc.bias", "steps"]);
-    assert_eq!(sd.get("steps").unwrap().to_tensor::<i64>().unwrap().item().unwrap(), 7);
+    assert_eq!(
+        sd.names().collect::<Vec<_>>(),
+        ["fc.weight", "fc.bias", "steps"]
+    );
+    assert_eq!(
+        sd.get("steps")
+            .unwrap()
+            .to_tensor::<i64>()
+            .unwrap()
+            .item()
+            .unwrap(),
+        7
+    );
     let layer: Linear = Linear::new(3, 2, &mut Rng::seed(0));
     let renamed = sd.renamed(&NameMap::new().prefix("fc", "")).unwrap();
     // a prefix renamed to "" would give ".weight": use exact rules instead
     assert!(renamed.contains_key(".weight"));
-    let map = NameMap::new().exact("fc.weight", "weight").exact("fc.bias", "bias");
-    let report = layer.load_state_dict(&sd.renamed(&map).unwrap(), false).unwrap();
+    let map = NameMap::new()
+        .exact("fc.weight", "weight")
+        .exact("fc.bias", "bias");
+    let report = layer
+        .load_state_dict(&sd.renamed(&map).unwrap(), false)
+        .unwrap();
     assert_eq!(report.unexpected, ["steps"]);
-    assert_eq!(layer.weight().value().to_vec(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(
+        layer.weight().value().to_vec(),
+        vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    );
     assert_eq!(layer.bias().unwrap().value().to_vec(), vec![-1.0, 0.5]);
     let y = layer.forward(&Var::constant(Tensor::ones([1, 3]))).unwrap();
     assert_eq!(y.value().to_vec(), vec![5.0, 15.5]);
@@ -116,7 +139,10 @@ fn strict_loading_names_missing_and_unexpected_keys() {
     sd.remove("3.bias");
     let err = net(2).load_state_dict(&sd, true).unwrap_err();
     match &err {
-        StateError::MissingKeys { missing, unexpected } => {
+        StateError::MissingKeys {
+            missing,
+            unexpected,
+        } => {
             assert_eq!(missing, &["3.bias"]);
             assert!(unexpected.is_empty());
         }
@@ -140,18 +166,30 @@ fn shape_and_dtype_mismatches_name_the_tensor_and_change_nothing() {
     let mut sd = net(1).state_dict();
     sd.insert("3.weight", Tensor::<f32>::zeros([3, 2]));
     match target.load_state_dict(&sd, false).unwrap_err() {
-        StateError::ShapeMismatch { name, expected, found } => {
+        StateError::ShapeMismatch {
+            name,
+            expected,
+            found,
+        } => {
             assert_eq!(name, "3.weight");
             assert_eq!(expected.dims(), [2, 3]);
             assert_eq!(found.dims(), [3, 2]);
         }
         other => panic!("expected ShapeMismatch, got {other}"),
     }
-    assert_eq!(target.state_dict(), before, "a failed load must not change the module");
+    assert_eq!(
+        target.state_dict(),
+        before,
+        "a failed load must not change the module"
+    );
     let mut sd = net(1).state_dict();
     sd.insert("1.num_batches_tracked", Tensor::<f32>::scalar(3.0));
     match target.load_state_dict(&sd, true).unwrap_err() {
-        StateError::DtypeMismatch { name, expected, found } => {
+        StateError::DtypeMismatch {
+            name,
+            expected,
+            found,
+        } => {
             assert_eq!(name, "1.num_batches_tracked");
             assert_eq!((expected, found), (DType::I64, DType::F32));
         }
@@ -186,7 +224,10 @@ fn unsupported_dtypes_and_malformed_files_are_errors() {
         Err(StateError::Format(_))
     ));
     let err = StateDict::load_safetensors("/nonexistent/model.safetensors").unwrap_err();
-    assert!(err.to_string().contains("/nonexistent/model.safetensors"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/model.safetensors"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -221,6 +262,9 @@ fn serde_json_round_trip_keeps_order_and_dtypes() {
 fn state_tensors_convert_between_float_types() {
     let t = StateTensor::from_float(Tensor::from_vec1(vec![0.5f64]));
     assert_eq!(t.dtype(), DType::F64);
-    assert_eq!(t.cast_float::<f32>().to_tensor::<f32>().unwrap().to_vec(), vec![0.5]);
+    assert_eq!(
+        t.cast_float::<f32>().to_tensor::<f32>().unwrap().to_vec(),
+        vec![0.5]
+    );
     assert!(t.to_tensor::<f32>().is_none());
 }

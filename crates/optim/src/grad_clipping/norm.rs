@@ -5,7 +5,7 @@ use scalpel_tensor::{Float, Tensor};
 
 use crate::error::{check, Result};
 
-/// Rescales the gradients of `params` so that their global norm is at most `max_norm`, and
+/// Rescales the gradients of `params` (any iterator of `&Var`: a slice, `&Vec`, `[&a, &b]`) so that their global norm is at most `max_norm`, and
 /// returns the norm they had (PyTorch's `clip_grad_norm_`).
 ///
 /// The norm is taken over all gradients as if they were one vector:
@@ -21,7 +21,7 @@ use crate::error::{check, Result};
 ///
 /// let w = Var::parameter(Tensor::<f64>::zeros([2]));
 /// w.set_grad(Some(Tensor::from_vec1(vec![3.0, 4.0])));
-/// let norm = clip_grad_norm(&[w.clone()], 1.0, 2.0)?;
+/// let norm = clip_grad_norm([&w], 1.0, 2.0)?;
 /// assert_eq!(norm, 5.0);
 /// let g = w.grad().unwrap().to_vec();
 /// assert!((g[0] - 0.6).abs() < 1e-6 && (g[1] - 0.8).abs() < 1e-6);
@@ -31,7 +31,11 @@ use crate::error::{check, Result};
 /// # Errors
 /// [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter) when
 /// `max_norm` is negative or NaN, or `norm_type` is not positive.
-pub fn clip_grad_norm<T: Float>(params: &[Var<T>], max_norm: f64, norm_type: f64) -> Result<f64> {
+pub fn clip_grad_norm<'a, T: Float>(
+    params: impl IntoIterator<Item = &'a Var<T>>,
+    max_norm: f64,
+    norm_type: f64,
+) -> Result<f64> {
     let name = "clip_grad_norm";
     check(max_norm >= 0.0, name, "max_norm", max_norm, "must be >= 0")?;
     check(
@@ -42,7 +46,7 @@ pub fn clip_grad_norm<T: Float>(params: &[Var<T>], max_norm: f64, norm_type: f64
         "must be > 0 (or infinity)",
     )?;
     let grads: Vec<(&Var<T>, Tensor<T>)> = params
-        .iter()
+        .into_iter()
         .filter_map(|p| p.grad().map(|g| (p, g)))
         .collect();
     if grads.is_empty() {

@@ -5,7 +5,7 @@ use scalpel_tensor::Float;
 
 use crate::error::{check, Result};
 
-/// Clamps every element of the gradients of `params` to `[-clip_value, clip_value]`
+/// Clamps every element of the gradients of `params` (any iterator of `&Var`) to `[-clip_value, clip_value]`
 /// (PyTorch's `clip_grad_value_`). NaN elements stay NaN.
 ///
 /// ```
@@ -15,7 +15,7 @@ use crate::error::{check, Result};
 ///
 /// let w = Var::parameter(Tensor::<f32>::zeros([3]));
 /// w.set_grad(Some(Tensor::from_vec1(vec![-3.0, 0.5, 7.0])));
-/// clip_grad_value(&[w.clone()], 1.0)?;
+/// clip_grad_value([&w], 1.0)?;
 /// assert_eq!(w.grad().unwrap().to_vec(), vec![-1.0, 0.5, 1.0]);
 /// # Ok::<(), scalpel_optim::OptimError>(())
 /// ```
@@ -23,7 +23,10 @@ use crate::error::{check, Result};
 /// # Errors
 /// [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter) when
 /// `clip_value` is negative or NaN.
-pub fn clip_grad_value<T: Float>(params: &[Var<T>], clip_value: f64) -> Result<()> {
+pub fn clip_grad_value<'a, T: Float>(
+    params: impl IntoIterator<Item = &'a Var<T>>,
+    clip_value: f64,
+) -> Result<()> {
     check(
         clip_value >= 0.0,
         "clip_grad_value",

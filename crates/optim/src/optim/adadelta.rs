@@ -110,7 +110,7 @@ impl UpdateRule for AdadeltaConfig {
             let std = (*sq + eps).sqrt();
             let delta = (*acc + eps).sqrt() / std * g;
             *acc = *acc * rho + one_minus_rho * delta * delta;
-            *p = *p - lr * delta;
+            *p -= lr * delta;
         }
     }
 }

@@ -111,8 +111,8 @@ impl UpdateRule for AdagradConfig {
         let eps: T = scalar(self.eps);
         for ((p, &g), acc) in param.iter_mut().zip(grad).zip(sum.iter_mut()) {
             let g = if decay { g + wd * *p } else { g };
-            *acc = *acc + g * g;
-            *p = *p - clr * (g / (acc.sqrt() + eps));
+            *acc += g * g;
+            *p -= clr * (g / (acc.sqrt() + eps));
         }
     }
 }

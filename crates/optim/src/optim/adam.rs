@@ -159,7 +159,7 @@ pub(super) fn update<T: Float>(
             {
                 let g = k.start(p, g);
                 let v = k.moments(m, v, g);
-                *p = *p - k.step_size * (*m / k.denom(v));
+                *p -= k.step_size * (*m / k.denom(v));
             }
         }
         [m, v, vmax] => {
@@ -173,7 +173,7 @@ pub(super) fn update<T: Float>(
                 let g = k.start(p, g);
                 let v = k.moments(m, v, g);
                 *vmax = vmax.max(v);
-                *p = *p - k.step_size * (*m / k.denom(*vmax));
+                *p -= k.step_size * (*m / k.denom(*vmax));
             }
         }
         _ => unreachable!("Adam keeps two or three buffers"),
@@ -199,7 +199,7 @@ impl<T: Float> Kernel<T> {
     #[inline(always)]
     fn start(&self, p: &mut T, g: T) -> T {
         if self.use_shrink {
-            *p = *p * self.shrink;
+            *p *= self.shrink;
         }
         if self.use_l2 {
             g + self.l2 * *p
@@ -210,7 +210,7 @@ impl<T: Float> Kernel<T> {
     /// Updates m and v, returning the new v.
     #[inline(always)]
     fn moments(&self, m: &mut T, v: &mut T, g: T) -> T {
-        *m = *m + self.one_minus_b1 * (g - *m);
+        *m += self.one_minus_b1 * (g - *m);
         *v = *v * self.b2 + self.one_minus_b2 * g * g;
         *v
     }

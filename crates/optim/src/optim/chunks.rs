@@ -14,6 +14,9 @@ const PARALLEL_THRESHOLD: usize = 1 << 19;
 /// Elements per parallel chunk.
 const CHUNK: usize = 1 << 16;
 
+/// One chunk's share of the parameter, the gradient and every buffer.
+type Task<'a, T> = (&'a mut [T], &'a [T], Vec<&'a mut [T]>);
+
 /// Applies `rule` to `param`, `grad` and `buffers` (all of one length).
 pub(crate) fn apply<R: UpdateRule, T: Float>(
     rule: &R,
@@ -27,7 +30,7 @@ pub(crate) fn apply<R: UpdateRule, T: Float>(
         rule.update(info, param, grad, &mut views);
         return;
     }
-    let mut tasks: Vec<(&mut [T], &[T], Vec<&mut [T]>)> = param
+    let mut tasks: Vec<Task<'_, T>> = param
         .chunks_mut(CHUNK)
         .zip(grad.chunks(CHUNK))
         .map(|(p, g)| (p, g, Vec::with_capacity(buffers.len())))

@@ -134,7 +134,7 @@ impl UpdateRule for RmsPropConfig {
                 for ((p, &g), v) in param.iter_mut().zip(grad).zip(square_avg.iter_mut()) {
                     let g = k.decayed(g, *p);
                     let d = k.second_moment(v, g).sqrt() + k.eps;
-                    *p = *p - k.lr * (g / d);
+                    *p -= k.lr * (g / d);
                 }
             }
             (Some(buf), None) => {
@@ -147,7 +147,7 @@ impl UpdateRule for RmsPropConfig {
                     let g = k.decayed(g, *p);
                     let d = k.second_moment(v, g).sqrt() + k.eps;
                     *b = *b * k.mu + g / d;
-                    *p = *p - k.lr * *b;
+                    *p -= k.lr * *b;
                 }
             }
             (None, Some(avg)) => {
@@ -159,7 +159,7 @@ impl UpdateRule for RmsPropConfig {
                 {
                     let g = k.decayed(g, *p);
                     let d = k.centred(v, a, g);
-                    *p = *p - k.lr * (g / d);
+                    *p -= k.lr * (g / d);
                 }
             }
             (Some(buf), Some(avg)) => {
@@ -173,7 +173,7 @@ impl UpdateRule for RmsPropConfig {
                     let g = k.decayed(g, *p);
                     let d = k.centred(v, a, g);
                     *b = *b * k.mu + g / d;
-                    *p = *p - k.lr * *b;
+                    *p -= k.lr * *b;
                 }
             }
         }
@@ -211,7 +211,7 @@ impl<T: Float> Kernel<T> {
     #[inline(always)]
     fn centred(&self, v: &mut T, a: &mut T, g: T) -> T {
         let v = self.second_moment(v, g);
-        *a = *a + self.one_minus_alpha * (g - *a);
+        *a += self.one_minus_alpha * (g - *a);
         (v - *a * *a).sqrt() + self.eps
     }
 }

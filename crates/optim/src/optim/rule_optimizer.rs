@@ -120,8 +120,8 @@ impl<R: UpdateRule, T: Float> Optimizer<T> for RuleOptimizer<R, T> {
                         owner: R::NAME,
                         group: g,
                         index: i,
-                        param: value.shape().clone(),
-                        grad: grad.shape().clone(),
+                        param: Box::new(value.shape().clone()),
+                        grad: Box::new(grad.shape().clone()),
                     });
                 }
                 work.push((g, i, value, grad));
@@ -297,8 +297,8 @@ impl<R: UpdateRule, T: Float> Optimizer<T> for RuleOptimizer<R, T> {
                     return Err(OptimError::StateShape {
                         group: g,
                         index: i,
-                        saved: saved_shape.clone(),
-                        param: shape,
+                        saved: Box::new(saved_shape.clone()),
+                        param: Box::new(shape),
                     });
                 }
             }
@@ -358,8 +358,8 @@ fn slot_from<T: Float>(
             return Err(OptimError::StateShape {
                 group,
                 index,
-                saved: t.shape().clone(),
-                param: shape.clone(),
+                saved: Box::new(t.shape().clone()),
+                param: Box::new(shape.clone()),
             });
         }
         buffers.push(t.to_vec());

@@ -118,12 +118,12 @@ impl UpdateRule for SgdConfig {
         match buffers {
             [] if !decay => {
                 for (p, &g) in param.iter_mut().zip(grad) {
-                    *p = *p - lr * g;
+                    *p -= lr * g;
                 }
             }
             [] => {
                 for (p, &g) in param.iter_mut().zip(grad) {
-                    *p = *p - lr * (g + wd * *p);
+                    *p -= lr * (g + wd * *p);
                 }
             }
             [buf] => {
@@ -135,7 +135,7 @@ impl UpdateRule for SgdConfig {
                     let g = if decay { g + wd * *p } else { g };
                     *b = if first { g } else { mu * *b + keep * g };
                     let d = if nesterov { g + mu * *b } else { *b };
-                    *p = *p - lr * d;
+                    *p -= lr * d;
                 }
             }
             _ => unreachable!("SGD keeps at most one buffer"),

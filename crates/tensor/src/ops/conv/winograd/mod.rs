@@ -136,6 +136,13 @@ pub(crate) fn backward_weight<T: Float>(g: &Geometry, x: &[T], dy: &[T]) -> Vec<
     transform::weight_grads(g, &du)
 }
 
+/// Distance between the blocks of two channels in V, M and Z (`[channel][e][t]`) for `tiles`
+/// tiles: the 16 rows of tiles plus one block, so that the same element of successive channels
+/// does not fall in the same L1 cache set (the GEMM packing reads down the channels).
+fn channel_stride(tiles: usize) -> usize {
+    E * tiles + block::LANES
+}
+
 /// Tile counts and band size of one convolution.
 struct Plan {
     /// Tile rows: `⌈OH/2⌉`.
@@ -163,8 +170,8 @@ impl Plan {
             th,
             tw,
             band,
-            v_len: E * g.c * band * tw,
-            m_len: E * g.o * band * tw,
+            v_len: g.c * channel_stride(band * tw),
+            m_len: g.o * channel_stride(band * tw),
         }
     }
     /// Scratch elements one worker needs: `V`, `M`, and the small buffers of the transforms.
@@ -187,6 +194,10 @@ impl Band<'_> {
     fn tiles(&self) -> usize {
         (self.ty1 - self.ty0) * self.tw
     }
+    /// Distance between the blocks of two channels in V, M and Z.
+    fn stride(&self) -> usize {
+        channel_stride(self.tiles())
+    }
 
     /// Input transform, 16 GEMMs, output transform: the band's rows of `out` (`o × oh × ow`).
     #[allow(clippy::too_many_arguments)]
@@ -203,8 +214,8 @@ impl Band<'_> {
         let (g, tiles) = (self.g, self.tiles());
         let (v, rest) = scratch.split_at_mut(plan.v_len);
         let (m, small) = rest.split_at_mut(plan.m_len);
-        let v = &mut v[..E * g.c * tiles];
-        let m = &mut m[..E * g.o * tiles];
+        let v = &mut v[..g.c * self.stride()];
+        let m = &mut m[..g.o * self.stride()];
         transform::inputs(self, x, v, small);
         for e in 0..E {
             // Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o], contiguous along the tiles t. V and M
@@ -219,13 +230,13 @@ impl Band<'_> {
                     data: &mut *m,
                     offset: e * tiles,
                     row_stride: 1,
-                    col_stride: (E * tiles) as isize,
+                    col_stride: self.stride() as isize,
                 },
                 MatRef {
                     data: &*v,
                     offset: e * tiles,
                     row_stride: 1,
-                    col_stride: (E * tiles) as isize,
+                    col_stride: self.stride() as isize,
                 },
                 MatRef {
                     data: u,
@@ -253,8 +264,8 @@ impl Band<'_> {
         let (g, tiles) = (self.g, self.tiles());
         let (v, rest) = scratch.split_at_mut(plan.v_len);
         let (z, small) = rest.split_at_mut(plan.m_len);
-        let v = &mut v[..E * g.c * tiles];
-        let z = &mut z[..E * g.o * tiles];
+        let v = &mut v[..g.c * self.stride()];
+        let z = &mut z[..g.o * self.stride()];
         transform::inputs(self, x, v, small);
         transform::grads(self, dy, z);
         for e in 0..E {
@@ -272,14 +283,14 @@ impl Band<'_> {
                 MatRef {
                     data: &*z,
                     offset: e * tiles,
-                    row_stride: (E * tiles) as isize,
+                    row_stride: self.stride() as isize,
                     col_stride: 1,
                 },
                 MatRef {
                     data: &*v,
                     offset: e * tiles,
                     row_stride: 1,
-                    col_stride: (E * tiles) as isize,
+                    col_stride: self.stride() as isize,
                 },
                 true,
                 parallel,

@@ -3,7 +3,9 @@
 //! time, so that every inner loop is over contiguous memory and vectorises; [`inputs`] and
 //! [`outputs`] pick an AVX-512 or AVX2 build of them at run time.
 
-use super::block::{deinterleave, interleave, load, map2, map3, store, store2, Block, LANES};
+use super::block::{
+    deinterleave, interleave, load, map2, map3, prefetch, store, store2, Block, LANES,
+};
 use super::{Band, E};
 use crate::element::Float;
 use crate::ops::conv::geometry::Geometry;
@@ -117,7 +119,14 @@ unsafe fn inputs_avx2<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T])
 fn inputs_portable<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T]) {
     let g = b.g;
     let plane = g.h * g.w;
+    // The input rows the band reads, 2·ty0 − ph ..= 2·ty1 + 1 − ph, as a range of a plane.
+    let first = (2 * b.ty0).saturating_sub(g.padding.0).min(g.h);
+    let last = (2 * b.ty1 + 2).saturating_sub(g.padding.0).min(g.h);
+    let rows = first * g.w..last * g.w;
     for c in 0..g.c {
+        if c + 1 < g.c {
+            prefetch(&x[(c + 1) * plane..(c + 2) * plane][rows.clone()]);
+        }
         input_channel(b, &x[c * plane..(c + 1) * plane], c, v, small);
     }
 }
@@ -144,7 +153,7 @@ fn input_channel<T: Float>(b: &Band, plane: &[T], c: usize, v: &mut [T], small: 
         let r0 = 2 * (ty - b.ty0);
         let t0 = (ty - b.ty0) * tw;
         // The 16 rows of V for channel c are consecutive: e = 4·xi + nu at base + e·tiles.
-        let base = c * E * tiles + t0;
+        let base = c * b.stride() + t0;
         for tx in (0..tw).step_by(LANES) {
             let d0 = tile_columns(eo, hw, r0, tx);
             let d1 = tile_columns(eo, hw, r0 + 1, tx);
@@ -275,7 +284,7 @@ fn grads_portable<T: Float>(b: &Band, dy: &[T], z: &mut [T]) {
         let dy = &dy[o * plane..(o + 1) * plane];
         let row = |oy: usize| if oy < g.oh { &dy[oy * g.ow..(oy + 1) * g.ow] } else { &[] };
         for ty in b.ty0..b.ty1 {
-            let base = o * E * tiles + (ty - b.ty0) * tw;
+            let base = o * b.stride() + (ty - b.ty0) * tw;
             for tx in (0..tw).step_by(LANES) {
                 // The tiles' gradients [[p, q], [r, s]], zero past the output's edge.
                 let (p, q) = deinterleave(row(2 * ty), 2 * tx, zero);
@@ -347,7 +356,7 @@ fn output_channel<T: Float>(b: &Band, m: &[T], o: usize, bias: T, out: &mut [T])
     for ty in b.ty0..b.ty1 {
         let t0 = (ty - b.ty0) * tw;
         // The 16 rows of M for channel o are consecutive: e = 4·ξ + ν at base + e·tiles.
-        let base = o * E * tiles + t0;
+        let base = o * b.stride() + t0;
         for tx in (0..tw).step_by(LANES) {
             let m0 = m_row(m, base, (tiles, tw), tx);
             let m1 = m_row(m, base + 4 * tiles, (tiles, tw), tx);
