@@ -186,8 +186,9 @@ fn adam_amsgrad_converges_on_beale_and_bowl() {
 
 #[test]
 fn adamw_converges_on_beale_and_bowl() {
-    // Decoupled decay pulls the fixed point towards 0: Beale's minimum moves by ~γλ-scaled
-    // amounts, so its tolerance is looser; the bowl's minimum is 0 and does not move.
+    // Decoupled decay also shrinks θ towards 0 at every step, which slows the final approach to
+    // Beale's minimum (about 5e-5 away after 5000 steps with λ = 1e-4), hence the looser
+    // tolerance there; at the bowl's minimum, 0, the decay agrees with the gradient.
     let make = |p| {
         let config = AdamWConfig {
             lr: 0.05,

@@ -204,3 +204,15 @@ fn large_parameters_update_the_same_in_parallel_and_serially() {
         .zip(&parallel)
         .all(|(a, b)| a.to_bits() == b.to_bits()));
 }
+
+#[test]
+fn debug_shows_the_kind_settings_and_shapes() {
+    let w = Var::parameter(Tensor::<f32>::zeros([2, 3]));
+    let opt = Sgd::new([w], SgdConfig::default()).unwrap();
+    let text = format!("{opt:?}");
+    assert!(text.starts_with("SGD {"), "{text}");
+    assert!(
+        text.contains("lr: 0.001, weight_decay: 0, params: [[2, 3]]"),
+        "{text}"
+    );
+}

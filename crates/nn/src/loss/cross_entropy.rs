@@ -25,9 +25,9 @@ pub struct CrossEntropyOptions {
 /// `(N, C, d…)` with target `(N, d…)` (classes on axis 1, as in PyTorch). With
 /// `Reduction::None` the result has the target's shape.
 ///
-/// One fused operation: the forward pass picks −log softmax(x)\[y\] and keeps the softmax for
-/// the backward pass, (softmax(x) − onehot(y))/N (for the mean), which is written in `Var`
-/// operations so that it can be differentiated again.
+/// One fused operation: the forward pass picks −log softmax(x)\[y\] and keeps the
+/// log-probabilities; the backward pass is (softmax(x) − onehot(y))/N (for the mean), one loop
+/// over them, or `Var` operations when the gradient is to be differentiated again.
 ///
 /// ```
 /// use scalpel_autograd::Var;
@@ -79,9 +79,17 @@ pub fn cross_entropy_with<T: Float>(
     let picks: Vec<i64> = rows
         .targets
         .iter()
-        .map(|&y| if Some(y) == options.ignore_index { 0 } else { y })
+        .map(|&y| {
+            if Some(y) == options.ignore_index {
+                0
+            } else {
+                y
+            }
+        })
         .collect();
-    let picked = log_probs.gather(1, &Tensor::from_vec(picks, [m, 1])?)?.to_vec();
+    let picked = log_probs
+        .gather(1, &Tensor::from_vec(picks, [m, 1])?)?
+        .to_vec();
     let row_means = if eps > 0.0 {
         log_probs.mean(&[1], false)?.to_vec()
     } else {
@@ -98,12 +106,6 @@ pub fn cross_entropy_with<T: Float>(
         // −Σ q·log p with q = (1 − ε)·onehot(y) + ε/C
         losses[i] = -(sharp * picked[i] + smooth * row_means[i]);
     }
-    // softmax, kept for the backward pass when one will be recorded
-    let probs = if is_grad_enabled() && input.requires_grad() {
-        log_probs.exp()
-    } else {
-        Tensor::zeros([0])
-    };
     let scale = match options.reduction {
         Reduction::None | Reduction::Sum => 1.0,
         Reduction::Mean => 1.0 / counted as f64,
@@ -114,7 +116,7 @@ pub fn cross_entropy_with<T: Float>(
         _ => Tensor::scalar(losses.iter().copied().sum::<T>() * T::from_f64_lossy(scale)),
     };
     let op = SoftmaxCrossEntropy {
-        probs,
+        log_probs,
         targets: rows.targets,
         classes: c,
         smoothing: eps,
@@ -191,8 +193,8 @@ pub(super) fn class_rows<T: Float>(
 
 /// The fused softmax cross-entropy over rows `(M, C)`.
 struct SoftmaxCrossEntropy<T: Float> {
-    /// softmax of the forward pass (empty when no backward was expected).
-    probs: Tensor<T>,
+    /// log softmax of the forward pass.
+    log_probs: Tensor<T>,
     targets: Vec<i64>,
     classes: usize,
     smoothing: f64,
@@ -238,6 +240,28 @@ impl<T: Float> SoftmaxCrossEntropy<T> {
             .collect();
         Ok(Tensor::from_vec(s, [self.targets.len(), 1])?)
     }
+
+    /// The gradient as a tensor in one pass over the saved log-probabilities (for a backward
+    /// that is not itself recorded).
+    fn first_order(&self, g: &Tensor<T>) -> Result<Tensor<T>> {
+        let (m, c) = (self.targets.len(), self.classes);
+        let g = g.to_vec();
+        let off = T::from_f64_lossy(self.smoothing / c as f64);
+        let on = T::from_f64_lossy(1.0 - self.smoothing) + off;
+        let mut d = self.log_probs.to_vec();
+        for (i, (row, &y)) in d.chunks_exact_mut(c).zip(&self.targets).enumerate() {
+            if Some(y) == self.ignore_index {
+                row.fill(T::zero());
+                continue;
+            }
+            let factor = T::from_f64_lossy(self.scale) * g[if self.per_sample { i } else { 0 }];
+            for v in row.iter_mut() {
+                *v = (v.exp() - off) * factor;
+            }
+            row[y as usize] -= (on - off) * factor;
+        }
+        Ok(Tensor::from_vec(d, [m, c])?)
+    }
 }
 
 impl<T: Float> CustomOp<T> for SoftmaxCrossEntropy<T> {
@@ -253,12 +277,12 @@ impl<T: Float> CustomOp<T> for SoftmaxCrossEntropy<T> {
         g: &Var<T>,
     ) -> Result<Vec<Option<Var<T>>>> {
         let m = self.targets.len();
-        let probs = if is_grad_enabled() || self.probs.numel() != m * self.classes {
-            inputs[0].softmax(1)?
-        } else {
-            Var::constant(self.probs.clone())
-        };
-        let d = probs
+        if !is_grad_enabled() {
+            return Ok(vec![Some(Var::constant(self.first_order(&g.value())?))]);
+        }
+        // Differentiable form, for higher-order gradients.
+        let d = inputs[0]
+            .softmax(1)?
             .mul(&Var::constant(self.row_scale()?))?
             .sub(&Var::constant(self.scaled_targets()?))?;
         let g = if self.per_sample {

@@ -3,7 +3,6 @@
 use scalpel_tensor::Float;
 
 use super::{LrScheduler, SchedulerState};
-use crate::error::Result;
 use crate::optimizer::Optimizer;
 
 /// Multiplies the learning rate by γ at each milestone epoch:
@@ -19,14 +18,11 @@ pub struct MultiStepLR {
 impl MultiStepLR {
     /// Attaches to `optimizer`, taking its current learning rates as lr₀. The milestones may be
     /// given in any order.
-    ///
-    /// # Errors
-    /// None today; `Result` keeps the constructors uniform.
     pub fn new<T: Float, O: Optimizer<T> + ?Sized>(
         optimizer: &mut O,
         milestones: impl IntoIterator<Item = usize>,
         gamma: f64,
-    ) -> Result<Self> {
+    ) -> Self {
         let mut milestones: Vec<usize> = milestones.into_iter().collect();
         milestones.sort_unstable();
         let mut s = MultiStepLR {
@@ -35,7 +31,7 @@ impl MultiStepLR {
             state: SchedulerState::default(),
         };
         s.attach(optimizer);
-        Ok(s)
+        s
     }
 }
 

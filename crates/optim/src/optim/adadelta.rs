@@ -22,9 +22,9 @@ pub type Adadelta<T = f32> = RuleOptimizer<AdadeltaConfig, T>;
 /// θ ← θ − γ·Δ
 /// ```
 ///
-/// This is the book's §2.3.3, Δ = √((E[Δ²]+ε)/(E[g²]+ε))·g, with both averages starting at 0
-/// (the book's function starts them at 1, a quirk not copied here). State: `square_avg` (E[g²])
-/// and `acc_delta` (E[Δ²]).
+/// This is the book's §2.3.3, `Δ = √((E[Δ²]+ε)/(E[g²]+ε))·g`, with both averages starting at 0
+/// (the book's function starts them at 1, a quirk not copied here). State: `square_avg`
+/// (`E[g²]`) and `acc_delta` (`E[Δ²]`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdadeltaConfig {
     /// Learning rate γ scaling Δ (default 1.0).

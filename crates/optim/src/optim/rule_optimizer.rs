@@ -98,6 +98,29 @@ impl<R: UpdateRule, T: Float> RuleOptimizer<R, T> {
     }
 }
 
+impl<R: UpdateRule + std::fmt::Debug, T: Float> std::fmt::Debug for RuleOptimizer<R, T> {
+    /// The name, the hyperparameters and each group's settings and shapes (not the state).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let shapes: Vec<String> = g.params.iter().map(|p| p.shape().to_string()).collect();
+                format!(
+                    "{{lr: {}, weight_decay: {}, params: [{}]}}",
+                    g.lr,
+                    g.weight_decay,
+                    shapes.join(", ")
+                )
+            })
+            .collect();
+        f.debug_struct(R::NAME)
+            .field("config", &self.rule)
+            .field("groups", &groups)
+            .finish()
+    }
+}
+
 /// The elements of `t` as a slice, copying only when it is not contiguous.
 fn elements<T: Float>(t: &Tensor<T>) -> Cow<'_, [T]> {
     match t.as_slice() {

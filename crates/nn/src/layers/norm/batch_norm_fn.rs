@@ -107,7 +107,6 @@ pub fn batch_norm_train<T: Float>(
     let mut mean = vec![T::zero(); c];
     let mut var = vec![T::zero(); c];
     let mut inv_std = vec![T::zero(); c];
-    let mut xhat = vec![T::zero(); data.len()];
     let mut y = vec![T::zero(); data.len()];
     for ch in 0..c {
         // Two passes in f64: the mean, then the spread around it (stable for large means).
@@ -127,20 +126,13 @@ pub fn batch_norm_train<T: Float>(
         );
         for r in planes(ch) {
             for i in r {
-                let h = (data[i] - m) * inv;
-                xhat[i] = h;
-                y[i] = h * ga + be;
+                y[i] = (data[i] - m) * inv * ga + be;
             }
         }
         mean[ch] = m;
         var[ch] = T::from_f64_lossy(sigma2);
         inv_std[ch] = inv;
     }
-    let stats = BatchStats {
-        mean: Tensor::from_vec1(mean),
-        var: Tensor::from_vec1(var),
-        count: g.count,
-    };
     let mut inputs = vec![x.clone()];
     inputs.extend(weight.cloned());
     inputs.extend(bias.cloned());
@@ -148,11 +140,17 @@ pub fn batch_norm_train<T: Float>(
         has_weight: weight.is_some(),
         has_bias: bias.is_some(),
         eps: T::from_f64_lossy(eps),
-        count: g.count,
-        xhat: Tensor::from_vec(xhat, dims.clone())?,
-        inv_std: Tensor::from_vec(inv_std, g.param_shape.clone())?,
+        batch: dims[0],
+        spatial: s,
+        mean: mean.clone(),
+        inv_std,
         param_shape: g.param_shape,
         axes: g.axes,
+    };
+    let stats = BatchStats {
+        mean: Tensor::from_vec1(mean),
+        var: Tensor::from_vec1(var),
+        count: g.count,
     };
     let y = Var::from_custom(Tensor::from_vec(y, dims)?, &inputs, op)?;
     Ok((y, stats))
@@ -196,28 +194,65 @@ struct BatchNormOp<T: Float> {
     has_weight: bool,
     has_bias: bool,
     eps: T,
-    count: usize,
-    /// x̂ and σ⁻¹ of the forward pass, reused by a first-order backward.
-    xhat: Tensor<T>,
-    inv_std: Tensor<T>,
+    batch: usize,
+    spatial: usize,
+    /// μ and σ⁻¹ per channel from the forward pass; with the input they give x̂ again, so x̂
+    /// itself is not kept.
+    mean: Vec<T>,
+    inv_std: Vec<T>,
     param_shape: Vec<usize>,
     axes: Vec<isize>,
 }
 
 impl<T: Float> BatchNormOp<T> {
-    /// x̂ and σ⁻¹ as variables: the saved values for a plain backward pass, or recomputed from
-    /// the input with recorded operations when the backward itself is being differentiated.
-    fn normalised(&self, x: &Var<T>) -> Result<(Var<T>, Var<T>)> {
-        if !is_grad_enabled() {
-            return Ok((
-                Var::constant(self.xhat.clone()),
-                Var::constant(self.inv_std.clone()),
-            ));
+    /// The backward pass as direct loops over the channels, for a backward that is not itself
+    /// recorded: one pass for Σdy and Σ(dy·x̂), one for dx.
+    fn first_order(&self, inputs: &[Var<T>], dy: &Tensor<T>) -> Result<Vec<Option<Var<T>>>> {
+        let x = inputs[0].value().to_vec();
+        let dy = dy.to_vec();
+        let gamma = self.has_weight.then(|| inputs[1].value().to_vec());
+        let (c, s) = (self.mean.len(), self.spatial);
+        let n = (self.batch * s) as f64;
+        let mut dx = vec![T::zero(); x.len()];
+        let (mut sum_dy, mut sum_dy_xhat) = (vec![T::zero(); c], vec![T::zero(); c]);
+        for ch in 0..c {
+            let (mu, inv) = (self.mean[ch], self.inv_std[ch]);
+            let planes = (0..self.batch).map(|b| (b * c + ch) * s..(b * c + ch + 1) * s);
+            let (mut a, mut b) = (0.0f64, 0.0f64);
+            for r in planes.clone() {
+                for i in r {
+                    let d = dy[i].to_f64_lossy();
+                    a += d;
+                    b += d * ((x[i] - mu) * inv).to_f64_lossy();
+                }
+            }
+            // dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂))
+            let ga = gamma.as_ref().map_or(T::one(), |g| g[ch]);
+            let k = ga * inv * T::from_f64_lossy(1.0 / n);
+            let (nt, at, bt) = (
+                T::from_f64_lossy(n),
+                T::from_f64_lossy(a),
+                T::from_f64_lossy(b),
+            );
+            for r in planes {
+                for i in r {
+                    dx[i] = k * (nt * dy[i] - at - (x[i] - mu) * inv * bt);
+                }
+            }
+            sum_dy[ch] = at;
+            sum_dy_xhat[ch] = bt;
         }
-        let centred = x.sub(&x.mean(&self.axes, true)?)?;
-        let var = centred.square()?.mean(&self.axes, true)?;
-        let inv_std = var.add_scalar(self.eps)?.sqrt()?.recip()?;
-        Ok((centred.mul(&inv_std)?, inv_std))
+        let mut grads = vec![Some(Var::constant(Tensor::from_vec(
+            dx,
+            inputs[0].shape(),
+        )?))];
+        if self.has_weight {
+            grads.push(Some(Var::constant(Tensor::from_vec1(sum_dy_xhat))));
+        }
+        if self.has_bias {
+            grads.push(Some(Var::constant(Tensor::from_vec1(sum_dy))));
+        }
+        Ok(grads)
     }
 }
 
@@ -232,11 +267,19 @@ impl<T: Float> CustomOp<T> for BatchNormOp<T> {
         _out: &Var<T>,
         dy: &Var<T>,
     ) -> Result<Vec<Option<Var<T>>>> {
-        let (xhat, inv_std) = self.normalised(&inputs[0])?;
-        let n = T::from_f64_lossy(self.count as f64);
+        if !is_grad_enabled() {
+            return self.first_order(inputs, &dy.value());
+        }
+        // The same formula in recorded operations, with x̂ and σ⁻¹ recomputed from the input,
+        // so that the gradient can be differentiated again.
+        let x = &inputs[0];
+        let centred = x.sub(&x.mean(&self.axes, true)?)?;
+        let var = centred.square()?.mean(&self.axes, true)?;
+        let inv_std = var.add_scalar(self.eps)?.sqrt()?.recip()?;
+        let xhat = centred.mul(&inv_std)?;
+        let n = T::from_f64_lossy((self.batch * self.spatial) as f64);
         let sum_dy = dy.sum(&self.axes, true)?;
         let sum_dy_xhat = dy.mul(&xhat)?.sum(&self.axes, true)?;
-        // dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂))
         let inner = dy
             .mul_scalar(n)?
             .sub(&sum_dy)?

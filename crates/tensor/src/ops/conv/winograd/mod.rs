@@ -14,7 +14,6 @@
 //! products stay in the L2 cache. The transforms are additions only; they are compiled for
 //! AVX-512 and AVX2 as well as the baseline, and the CPU picks at run time.
 
-mod block;
 mod transform;
 
 use super::{for_each_image, sum_over_images};
@@ -140,7 +139,7 @@ pub(crate) fn backward_weight<T: Float>(g: &Geometry, x: &[T], dy: &[T]) -> Vec<
 /// tiles: the 16 rows of tiles plus one block, so that the same element of successive channels
 /// does not fall in the same L1 cache set (the GEMM packing reads down the channels).
 fn channel_stride(tiles: usize) -> usize {
-    E * tiles + block::LANES
+    E * tiles + 16
 }
 
 /// Tile counts and band size of one convolution.
@@ -165,13 +164,13 @@ impl Plan {
             .and_then(|v| v.parse().ok())
             .unwrap_or(BAND_ELEMS);
         let tiles = be / (E * (g.c + g.o));
-        let band = (tiles / tw).clamp(1, th);
+        let band = (tiles / (tw + 1)).clamp(1, th);
         Plan {
             th,
             tw,
             band,
-            v_len: g.c * channel_stride(band * tw),
-            m_len: g.o * channel_stride(band * tw),
+            v_len: g.c * channel_stride(band * (tw + 1)),
+            m_len: g.o * channel_stride(band * (tw + 1)),
         }
     }
     /// Scratch elements one worker needs: `V`, `M`, and the small buffers of the transforms.
@@ -190,9 +189,15 @@ struct Band<'a> {
 }
 
 impl Band<'_> {
-    /// Tiles in the band.
+    /// Tiles in a row of the band's transformed data: the `tw` tiles and one more, whose
+    /// values are never used. The extra tile lets every transform run as one loop over the
+    /// whole band, rows of tiles and rows of inputs then being the same distance apart.
+    fn row_len(&self) -> usize {
+        self.tw + 1
+    }
+    /// Tiles in the band's transformed data (extra tiles included): the GEMMs' `m`.
     fn tiles(&self) -> usize {
-        (self.ty1 - self.ty0) * self.tw
+        (self.ty1 - self.ty0) * self.row_len()
     }
     /// Distance between the blocks of two channels in V, M and Z.
     fn stride(&self) -> usize {
@@ -248,7 +253,7 @@ impl Band<'_> {
                 parallel,
             );
         }
-        transform::outputs(self, m, bias, out);
+        transform::outputs(self, m, bias, out, small);
     }
 
     /// `du[e][c][o] += Σ_t Z_e[o, t] · V_e[c, t]` over the band's tiles of one image.
@@ -267,7 +272,7 @@ impl Band<'_> {
         let v = &mut v[..g.c * self.stride()];
         let z = &mut z[..g.o * self.stride()];
         transform::inputs(self, x, v, small);
-        transform::grads(self, dy, z);
+        transform::grads(self, dy, z, small);
         for e in 0..E {
             // dU_e[o, c] += Σ_t Z_e[o, t] · V_e[c, t], stored [e][c][o]: contiguous along o.
             gemm_into(

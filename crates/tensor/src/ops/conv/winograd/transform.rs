@@ -1,11 +1,15 @@
-//! The three transforms of F(2×2, 3×3): weights `U = G W Gᵀ`, input tiles `V = Bᵀ d B` and
-//! output tiles `Y = Aᵀ M A`. The input and output transforms run over whole rows of tiles at a
-//! time, so that every inner loop is over contiguous memory and vectorises; [`inputs`] and
-//! [`outputs`] pick an AVX-512 or AVX2 build of them at run time.
+//! The three transforms of F(2×2, 3×3) and the one of its weight gradient: weights
+//! `U = G W Gᵀ`, input tiles `V = Bᵀ d B`, output tiles `Y = Aᵀ M A`, output-gradient tiles
+//! `Z = A dY Aᵀ`, and `dW = Gᵀ dU G`.
+//!
+//! The input and output transforms work on a whole band at once. A channel's input rows are
+//! first split by row parity and column parity into four planes, each holding one row of
+//! `row_len = tw + 1` half columns per tile row; then the 4×4 block of tile `i = ty·row_len +
+//! tx` is `EE[i], EO[i], EE[i+1], EO[i+1]` (even input row), `OE[i], …` (odd row) and the same
+//! at `i + row_len` (the next two rows). Every transform is therefore a handful of loops over
+//! contiguous memory at fixed offsets, which the compiler vectorises; the entry points pick an
+//! AVX-512 or AVX2 build of them at run time.
 
-use super::block::{
-    deinterleave, interleave, load, map2, map3, prefetch, store, store2, Block, LANES,
-};
 use super::{Band, E};
 use crate::element::Float;
 use crate::ops::conv::geometry::Geometry;
@@ -63,19 +67,19 @@ pub(super) fn weight_grads<T: Float>(g: &Geometry, du: &[T]) -> Vec<T> {
 }
 
 /// Elements of the small buffers of the transforms for bands of `band` tile rows, `tw` wide:
-/// the even and odd padded columns of the band's `2·band + 2` input rows, and one padded input
-/// row.
+/// the four parity planes of one channel (`band + 1` rows of `tw + 1`, plus one), or the four
+/// output planes `Y_ij` of one channel.
 pub(super) fn small_len(band: usize, tw: usize) -> usize {
-    2 * (2 * band + 2) * half_row_len(tw) + padded_len(half_row_len(tw)) + LANES
+    4 * plane_len(band, tw + 1)
 }
 
-/// Length of the even and odd half rows of a band `tw` tiles wide: the `tw + 1` half columns
-/// the tiles read, rounded up to whole blocks.
-fn half_row_len(tw: usize) -> usize {
-    (tw + 1).next_multiple_of(LANES)
+/// Elements of one parity plane: `band + 1` rows of `row_len`, and one more for the shifted
+/// reads of the last tile.
+fn plane_len(band: usize, row_len: usize) -> usize {
+    (band + 1) * row_len + 1
 }
 
-/// Runs `$body` compiled with AVX-512F or AVX2 when the CPU has them, else as compiled.
+/// Runs the function compiled with AVX-512F or AVX2 when the CPU has them, else as compiled.
 macro_rules! with_best_simd {
     ($avx512:ident, $avx2:ident, $portable:ident, ($($arg:ident),*)) => {{
         #[cfg(target_arch = "x86_64")]
@@ -93,303 +97,279 @@ macro_rules! with_best_simd {
     }};
 }
 
-/// Transforms the band's input tiles of every channel of the image `x` into `v`, `[c][e][t]`.
-pub(super) fn inputs<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T]) {
-    with_best_simd!(
-        inputs_avx512,
-        inputs_avx2,
-        inputs_portable,
-        (b, x, v, small)
-    )
+/// Defines `$name`, running `$portable` compiled for the best instruction set the CPU has.
+macro_rules! multiversion {
+    ($(#[$doc:meta])* fn $name:ident => $portable:ident ($($arg:ident : $ty:ty),*)) => {
+        $(#[$doc])*
+        pub(super) fn $name<T: Float>($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx512f")]
+            unsafe fn avx512<T: Float>($($arg: $ty),*) {
+                $portable($($arg),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2")]
+            unsafe fn avx2<T: Float>($($arg: $ty),*) {
+                $portable($($arg),*)
+            }
+            with_best_simd!(avx512, avx2, $portable, ($($arg),*))
+        }
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn inputs_avx512<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T]) {
-    inputs_portable(b, x, v, small)
+multiversion! {
+    /// Transforms the band's input tiles of every channel of the image `x` into `v`
+    /// (`[c][e][t]`, channels `b.stride()` apart).
+    fn inputs => inputs_portable(b: &Band, x: &[T], v: &mut [T], small: &mut [T])
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn inputs_avx2<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T]) {
-    inputs_portable(b, x, v, small)
+multiversion! {
+    /// Writes the band's rows of every output channel of `out` (`o × oh × ow`) from the
+    /// products `m` (`[o][e][t]`), adding the bias; `small` holds [`small_len`] elements.
+    fn outputs => outputs_portable(b: &Band, m: &[T], bias: Option<&[T]>, out: &mut [T], small: &mut [T])
+}
+
+multiversion! {
+    /// Transforms the band's 2×2 output-gradient tiles of every channel of `dy` (`o × oh × ow`)
+    /// into `z` (`[o][e][t]`): `Z = A dY Aᵀ`, zero for outputs past the edge.
+    fn grads => grads_portable(b: &Band, dy: &[T], z: &mut [T], small: &mut [T])
 }
 
 #[inline(always)]
 fn inputs_portable<T: Float>(b: &Band, x: &[T], v: &mut [T], small: &mut [T]) {
     let g = b.g;
     let plane = g.h * g.w;
-    // The input rows the band reads, 2·ty0 − ph ..= 2·ty1 + 1 − ph, as a range of a plane.
-    let first = (2 * b.ty0).saturating_sub(g.padding.0).min(g.h);
-    let last = (2 * b.ty1 + 2).saturating_sub(g.padding.0).min(g.h);
-    let rows = first * g.w..last * g.w;
     for c in 0..g.c {
-        if c + 1 < g.c {
-            prefetch(&x[(c + 1) * plane..(c + 2) * plane][rows.clone()]);
+        let image = &x[c * plane..(c + 1) * plane];
+        let planes = split_planes(b, image, g.padding, (g.h, g.w), small);
+        input_tiles(b, planes, &mut v[c * b.stride()..][..E * b.tiles()]);
+    }
+}
+
+/// Splits the input rows `2·ty0 − ph + r` (`r < 2·(ty1 − ty0) + 2`) of one channel `image`
+/// (`h × w`, zero outside) into four planes by row and column parity: even rows even columns,
+/// even rows odd columns, odd rows even columns, odd rows odd columns, where padded column `q`
+/// is input column `q − pw`.
+#[inline(always)]
+fn split_planes<'s, T: Float>(
+    b: &Band,
+    image: &[T],
+    (ph, pw): (usize, usize),
+    (h, w): (usize, usize),
+    small: &'s mut [T],
+) -> [&'s [T]; 4] {
+    let (rl, nb) = (b.row_len(), b.ty1 - b.ty0);
+    let len = plane_len(nb, rl);
+    let (ee, rest) = small.split_at_mut(len);
+    let (eo, rest) = rest.split_at_mut(len);
+    let (oe, rest) = rest.split_at_mut(len);
+    let oo = &mut rest[..len];
+    for r in 0..2 * nb + 2 {
+        let (even, odd) = if r % 2 == 0 {
+            (&mut ee[r / 2 * rl..][..rl], &mut eo[r / 2 * rl..][..rl])
+        } else {
+            (&mut oe[r / 2 * rl..][..rl], &mut oo[r / 2 * rl..][..rl])
+        };
+        let iy = (2 * b.ty0 + r).checked_sub(ph).filter(|&iy| iy < h);
+        split_row(iy.map(|iy| &image[iy * w..(iy + 1) * w]), pw, even, odd);
+    }
+    for p in [&mut *ee, &mut *eo, &mut *oe, &mut *oo] {
+        p[len - 1] = T::zero();
+    }
+    [&*ee, &*eo, &*oe, &*oo]
+}
+
+/// `even[k], odd[k]` = padded columns `2k`, `2k + 1` of `row` (input column `q − pw` at padded
+/// column `q`; zero outside the row, and everywhere when there is no row).
+#[inline(always)]
+fn split_row<T: Float>(row: Option<&[T]>, pw: usize, even: &mut [T], odd: &mut [T]) {
+    even.fill(T::zero());
+    odd.fill(T::zero());
+    let Some(row) = row else { return };
+    // Input column ix lands in even[(ix + pw) / 2] or odd[(ix + pw) / 2] by the parity of
+    // ix + pw. Skip the first column when it is odd, then take whole pairs.
+    let (first, rest) = if pw % 2 == 1 {
+        (row.first().copied(), row.get(1..).unwrap_or(&[]))
+    } else {
+        (None, row)
+    };
+    let k0 = pw.div_ceil(2);
+    if let (Some(v), Some(slot)) = (first, odd.get_mut(pw / 2)) {
+        *slot = v;
+    }
+    let n = (rest.len() / 2).min(even.len().saturating_sub(k0));
+    let (e, o, src) = (&mut even[k0..k0 + n], &mut odd[k0..k0 + n], &rest[..2 * n]);
+    for i in 0..n {
+        e[i] = src[2 * i];
+        o[i] = src[2 * i + 1];
+    }
+    if rest.len() % 2 == 1 && n == rest.len() / 2 {
+        if let Some(slot) = even.get_mut(k0 + n) {
+            *slot = rest[rest.len() - 1];
         }
-        input_channel(b, &x[c * plane..(c + 1) * plane], c, v, small);
     }
 }
 
-/// Writes `V_e[c, t] = (Bᵀ d B)_e` for every tile `t` of the band, where `d` is the tile's 4×4
-/// input block in channel `c` (`plane`). The band's input rows are first split into their even
-/// and odd padded columns (zero outside the input), so that the tiles `tx .. tx + LANES` read
-/// the blocks `even[tx..]`, `odd[tx..]`, `even[tx + 1..]` and `odd[tx + 1..]`.
+/// Writes `V_e[t] = (Bᵀ d B)_e` for every tile of the band into the 16 rows of `v` (`[e][t]`)
+/// from the parity planes `[ee, eo, oe, oo]`.
 #[inline(always)]
-fn input_channel<T: Float>(b: &Band, plane: &[T], c: usize, v: &mut [T], small: &mut [T]) {
-    let (g, tw, tiles) = (b.g, b.tw, b.tiles());
-    // Tile tx reads half columns tx and tx + 1; rows are whole blocks so that every block
-    // written is a full one.
-    let hw = half_row_len(tw);
-    let rows = 2 * (b.ty1 - b.ty0) + 2;
-    let (eo, padded) = small.split_at_mut(2 * rows * hw);
-    for r in 0..rows {
-        let halves = eo[2 * r * hw..(2 * r + 2) * hw].split_at_mut(hw);
-        let iy = (2 * b.ty0 + r) as isize - g.padding.0 as isize;
-        split_row(plane, g, iy, halves, padded);
-    }
-    let eo = &*eo;
-    for ty in b.ty0..b.ty1 {
-        let r0 = 2 * (ty - b.ty0);
-        let t0 = (ty - b.ty0) * tw;
-        // The 16 rows of V for channel c are consecutive: e = 4·xi + nu at base + e·tiles.
-        let base = c * b.stride() + t0;
-        for tx in (0..tw).step_by(LANES) {
-            let d0 = tile_columns(eo, hw, r0, tx);
-            let d1 = tile_columns(eo, hw, r0 + 1, tx);
-            let d2 = tile_columns(eo, hw, r0 + 2, tx);
-            let d3 = tile_columns(eo, hw, r0 + 3, tx);
-            // Rows of Bᵀ d: d0 − d2, d1 + d2, d2 − d1, d1 − d3; each then times B.
-            store_row_times_b(v, (base, tiles, tw), tx, &zip4(&d0, &d2, |p, q| p - q));
-            store_row_times_b(v, (base + 4 * tiles, tiles, tw), tx, &zip4(&d1, &d2, |p, q| p + q));
-            store_row_times_b(v, (base + 8 * tiles, tiles, tw), tx, &zip4(&d2, &d1, |p, q| p - q));
-            store_row_times_b(v, (base + 12 * tiles, tiles, tw), tx, &zip4(&d1, &d3, |p, q| p - q));
+fn input_tiles<T: Float>(b: &Band, planes: [&[T]; 4], v: &mut [T]) {
+    let (n, rl) = (b.tiles(), b.row_len());
+    let [ee, eo, oe, oo] = planes;
+    // Rows of the tile block: d0 = even row here, d1 = odd row here, d2 = even row below,
+    // d3 = odd row below; for the even (columns a, c) and odd (columns b, d) half columns.
+    let d0 = (&ee[..n + 1], &eo[..n + 1]);
+    let d1 = (&oe[..n + 1], &oo[..n + 1]);
+    let d2 = (&ee[rl..rl + n + 1], &eo[rl..rl + n + 1]);
+    let d3 = (&oe[rl..rl + n + 1], &oo[rl..rl + n + 1]);
+    // Row ξ of Bᵀ d: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
+    let rows = [(d0, d2, false), (d1, d2, true), (d2, d1, false), (d1, d3, false)];
+    for (xi, (p, q, add)) in rows.into_iter().enumerate() {
+        let (v0, rest) = v[4 * xi * n..].split_at_mut(n);
+        let (v1, rest) = rest.split_at_mut(n);
+        let (v2, rest) = rest.split_at_mut(n);
+        let v3 = &mut rest[..n];
+        if add {
+            row_times_b(p, q, |x, y| x + y, [v0, v1, v2, v3]);
+        } else {
+            row_times_b(p, q, |x, y| x - y, [v0, v1, v2, v3]);
         }
     }
 }
 
-/// Columns `a, b, c, d` of input row `r` for the tiles `tx .. tx + LANES`: the blocks
-/// `even[tx..]`, `odd[tx..]`, `even[tx + 1..]`, `odd[tx + 1..]` of the row's halves in `eo`.
+/// For the row `r = f(p, q)` of `Bᵀ d` (even half columns `.0`, odd `.1`), writes `r B`:
+/// with `a, b, c, d = r.0[i], r.1[i], r.0[i + 1], r.1[i + 1]`, the values `a − c`, `b + c`,
+/// `c − b`, `b − d`.
 #[inline(always)]
-fn tile_columns<T: Float>(eo: &[T], hw: usize, r: usize, tx: usize) -> [Block<T>; 4] {
-    let (even, odd) = eo[2 * r * hw..(2 * r + 2) * hw].split_at(hw);
-    let z = T::zero();
-    [
-        load(even, tx, z),
-        load(odd, tx, z),
-        load(even, tx + 1, z),
-        load(odd, tx + 1, z),
-    ]
-}
-
-/// `f` applied to the four column blocks pairwise.
-#[inline(always)]
-fn zip4<T: Float>(
-    p: &[Block<T>; 4],
-    q: &[Block<T>; 4],
-    f: impl Fn(T, T) -> T + Copy,
-) -> [Block<T>; 4] {
-    [
-        map2(&p[0], &q[0], f),
-        map2(&p[1], &q[1], f),
-        map2(&p[2], &q[2], f),
-        map2(&p[3], &q[3], f),
-    ]
-}
-
-/// Stores one row `[a, b, c, d]` of `Bᵀ d` times `B` — `a − c, b + c, c − b, b − d` — at tile
-/// `tx` of the four tile rows of `v` (each `tw` wide) starting at `at`, `tiles` apart.
-#[inline(always)]
-fn store_row_times_b<T: Float>(
-    v: &mut [T],
-    (at, tiles, tw): (usize, usize, usize),
-    tx: usize,
-    r: &[Block<T>; 4],
+fn row_times_b<T: Float>(
+    p: (&[T], &[T]),
+    q: (&[T], &[T]),
+    f: impl Fn(T, T) -> T,
+    [v0, v1, v2, v3]: [&mut [T]; 4],
 ) {
-    let [a, b, c, d] = r;
-    let row = |nu: usize| at + nu * tiles;
-    store(&mut v[row(0)..row(0) + tw], tx, &map2(a, c, |p, q| p - q));
-    store(&mut v[row(1)..row(1) + tw], tx, &map2(b, c, |p, q| p + q));
-    store(&mut v[row(2)..row(2) + tw], tx, &map2(c, b, |p, q| p - q));
-    store(&mut v[row(3)..row(3) + tw], tx, &map2(b, d, |p, q| p - q));
+    let n = v0.len();
+    let (pe, po, qe, qo) = (&p.0[..n + 1], &p.1[..n + 1], &q.0[..n + 1], &q.1[..n + 1]);
+    let (v1, v2, v3) = (&mut v1[..n], &mut v2[..n], &mut v3[..n]);
+    for i in 0..n {
+        let (a, bb) = (f(pe[i], qe[i]), f(po[i], qo[i]));
+        let (c, d) = (f(pe[i + 1], qe[i + 1]), f(po[i + 1], qo[i + 1]));
+        v0[i] = a - c;
+        v1[i] = bb + c;
+        v2[i] = c - bb;
+        v3[i] = bb - d;
+    }
 }
 
-/// Splits input row `iy` of `plane` (zero when outside the input) into its even and odd padded
-/// columns: padded column `q` is input column `q − pw`, `even[k]` is `q = 2k`, `odd[k]` is
-/// `q = 2k + 1`. `padded` holds [`padded_len`]` + LANES` elements for `even.len()`.
 #[inline(always)]
-fn split_row<T: Float>(
-    plane: &[T],
-    g: &Geometry,
-    iy: isize,
-    (even, odd): (&mut [T], &mut [T]),
-    padded: &mut [T],
+fn outputs_portable<T: Float>(
+    b: &Band,
+    m: &[T],
+    bias: Option<&[T]>,
+    out: &mut [T],
+    small: &mut [T],
 ) {
-    if iy < 0 || iy >= g.h as isize {
-        even.fill(T::zero());
-        odd.fill(T::zero());
-        return;
-    }
-    let row = &plane[iy as usize * g.w..(iy as usize + 1) * g.w];
-    let len = padded_len(even.len());
-    let padded = &mut padded[..len + LANES];
-    let z = T::zero();
-    // Whole blocks only (the buffer has a block of slack): short copies and fills would
-    // otherwise become calls to memcpy and memset.
-    for k in (0..len).step_by(LANES) {
-        store(padded, k, &[z; LANES]);
-    }
-    let pw = g.padding.1;
-    let n = row.len().min(len.saturating_sub(pw));
-    // The last block read is zero past the row's end, so the right padding stays zero.
-    for k in (0..n).step_by(LANES) {
-        store(padded, pw + k, &load(&row[..n], k, z));
-    }
-    for k in (0..even.len()).step_by(LANES) {
-        let (e, o) = deinterleave(&padded[..len], 2 * k, z);
-        store(even, k, &e);
-        store(odd, k, &o);
-    }
-}
-
-/// Length of the padded row [`split_row`] splits into `half` even and `half` odd columns.
-fn padded_len(half: usize) -> usize {
-    2 * half
-}
-
-/// Transforms the band's 2×2 output-gradient tiles of every channel of `dy` (`o × oh × ow`)
-/// into `z` (`[o][e][t]`): `Z = A dY Aᵀ`, zero for outputs past the edge.
-pub(super) fn grads<T: Float>(b: &Band, dy: &[T], z: &mut [T]) {
-    with_best_simd!(grads_avx512, grads_avx2, grads_portable, (b, dy, z))
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn grads_avx512<T: Float>(b: &Band, dy: &[T], z: &mut [T]) {
-    grads_portable(b, dy, z)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn grads_avx2<T: Float>(b: &Band, dy: &[T], z: &mut [T]) {
-    grads_portable(b, dy, z)
-}
-
-#[inline(always)]
-fn grads_portable<T: Float>(b: &Band, dy: &[T], z: &mut [T]) {
-    let (g, tw, tiles) = (b.g, b.tw, b.tiles());
-    let plane = g.oh * g.ow;
-    let zero = T::zero();
-    for o in 0..g.o {
-        let dy = &dy[o * plane..(o + 1) * plane];
-        let row = |oy: usize| if oy < g.oh { &dy[oy * g.ow..(oy + 1) * g.ow] } else { &[] };
-        for ty in b.ty0..b.ty1 {
-            let base = o * b.stride() + (ty - b.ty0) * tw;
-            for tx in (0..tw).step_by(LANES) {
-                // The tiles' gradients [[p, q], [r, s]], zero past the output's edge.
-                let (p, q) = deinterleave(row(2 * ty), 2 * tx, zero);
-                let (r, s) = deinterleave(row(2 * ty + 1), 2 * tx, zero);
-                // Rows of A dY: (p, q), (p + r, q + s), (p − r, q − s), (−r, −s); each row
-                // [u, v] times Aᵀ is [u, u + v, u − v, −v].
-                let rows = [
-                    [p, q],
-                    [map2(&p, &r, |x, y| x + y), map2(&q, &s, |x, y| x + y)],
-                    [map2(&p, &r, |x, y| x - y), map2(&q, &s, |x, y| x - y)],
-                    [map2(&r, &r, |x, _| -x), map2(&s, &s, |x, _| -x)],
-                ];
-                for (xi, [u, v]) in rows.iter().enumerate() {
-                    let at = base + 4 * xi * tiles;
-                    let vals = [
-                        *u,
-                        map2(u, v, |x, y| x + y),
-                        map2(u, v, |x, y| x - y),
-                        map2(v, v, |x, _| -x),
-                    ];
-                    for (nu, val) in vals.iter().enumerate() {
-                        let start = at + nu * tiles;
-                        store(&mut z[start..start + tw], tx, val);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Writes the band's rows of every output channel of `out` (`o × oh × ow`) from the products
-/// `m` (`[o][e][t]`), adding the bias.
-pub(super) fn outputs<T: Float>(b: &Band, m: &[T], bias: Option<&[T]>, out: &mut [T]) {
-    with_best_simd!(
-        outputs_avx512,
-        outputs_avx2,
-        outputs_portable,
-        (b, m, bias, out)
-    )
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn outputs_avx512<T: Float>(b: &Band, m: &[T], bias: Option<&[T]>, out: &mut [T]) {
-    outputs_portable(b, m, bias, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn outputs_avx2<T: Float>(b: &Band, m: &[T], bias: Option<&[T]>, out: &mut [T]) {
-    outputs_portable(b, m, bias, out)
-}
-
-#[inline(always)]
-fn outputs_portable<T: Float>(b: &Band, m: &[T], bias: Option<&[T]>, out: &mut [T]) {
     let g = b.g;
     let plane = g.oh * g.ow;
+    let n = b.tiles();
     for o in 0..g.o {
         let bo = bias.map_or(T::zero(), |bias| bias[o]);
-        output_channel(b, m, o, bo, &mut out[o * plane..(o + 1) * plane]);
+        let m = &m[o * b.stride()..][..E * n];
+        let (y0, rest) = small.split_at_mut(n);
+        let (y1, rest) = rest.split_at_mut(n);
+        let (y2, rest) = rest.split_at_mut(n);
+        let y3 = &mut rest[..n];
+        output_tiles(m, bo, [y0, y1, y2, y3]);
+        let y = [&*y0, &*y1, &*y2, &*y3];
+        write_rows(b, y, &mut out[o * plane..(o + 1) * plane]);
     }
 }
 
-/// Writes the band's rows of output channel `o` (`out`, `oh × ow`): `Y = Aᵀ M A + bias` for
-/// each tile, dropping the outputs of edge tiles that fall outside the output.
+/// `Y = Aᵀ M A + bias` for every tile: `y[2i + j][t] = Y_ij` from the 16 rows of `m`
+/// (`[e][t]`).
 #[inline(always)]
-fn output_channel<T: Float>(b: &Band, m: &[T], o: usize, bias: T, out: &mut [T]) {
-    let (g, tw, tiles) = (b.g, b.tw, b.tiles());
+fn output_tiles<T: Float>(m: &[T], bias: T, [y00, y01, y10, y11]: [&mut [T]; 4]) {
+    let n = y00.len();
+    let r: [&[T]; E] = std::array::from_fn(|e| &m[e * n..(e + 1) * n]);
+    let (y01, y10, y11) = (&mut y01[..n], &mut y10[..n], &mut y11[..n]);
+    for i in 0..n {
+        // Rows of Aᵀ M: s0 = M0 + M1 + M2, s1 = M1 − M2 − M3 (for each column ν).
+        let s0 = |nu: usize| r[nu][i] + r[4 + nu][i] + r[8 + nu][i];
+        let s1 = |nu: usize| r[4 + nu][i] - r[8 + nu][i] - r[12 + nu][i];
+        let (a0, a1, a2, a3) = (s0(0), s0(1), s0(2), s0(3));
+        let (b0, b1, b2, b3) = (s1(0), s1(1), s1(2), s1(3));
+        // Each row times A: [s0 + s1 + s2, s1 − s2 − s3].
+        y00[i] = a0 + a1 + a2 + bias;
+        y01[i] = a1 - a2 - a3 + bias;
+        y10[i] = b0 + b1 + b2 + bias;
+        y11[i] = b1 - b2 - b3 + bias;
+    }
+}
+
+/// Writes the output rows of the band from the tile outputs `y` (`Y_00, Y_01, Y_10, Y_11`,
+/// each `[ty][tx]` with rows `row_len` apart): row `2·ty + i` interleaves `Y_i0` and `Y_i1`.
+#[inline(always)]
+fn write_rows<T: Float>(b: &Band, y: [&[T]; 4], out: &mut [T]) {
+    let (g, rl) = (b.g, b.row_len());
     for ty in b.ty0..b.ty1 {
-        let t0 = (ty - b.ty0) * tw;
-        // The 16 rows of M for channel o are consecutive: e = 4·ξ + ν at base + e·tiles.
-        let base = o * b.stride() + t0;
-        for tx in (0..tw).step_by(LANES) {
-            let m0 = m_row(m, base, (tiles, tw), tx);
-            let m1 = m_row(m, base + 4 * tiles, (tiles, tw), tx);
-            let m2 = m_row(m, base + 8 * tiles, (tiles, tw), tx);
-            let m3 = m_row(m, base + 12 * tiles, (tiles, tw), tx);
-            // Rows of Aᵀ M: M0 + M1 + M2 and M1 − M2 − M3.
-            let s0 = zip4(&zip4(&m0, &m1, |p, q| p + q), &m2, |p, q| p + q);
-            let s1 = zip4(&zip4(&m1, &m2, |p, q| p - q), &m3, |p, q| p - q);
-            for (i, s) in [s0, s1].iter().enumerate() {
-                let oy = 2 * ty + i;
-                if oy >= g.oh {
-                    break;
-                }
-                // The row times A: [s0 + s1 + s2, s1 − s2 − s3], plus the bias.
-                let [p0, p1, p2, p3] = s;
-                let y0 = map3(p0, p1, p2, |a, b, c| a + b + c + bias);
-                let y1 = map3(p1, p2, p3, |a, b, c| a - b - c + bias);
-                store2(&mut out[oy * g.ow..(oy + 1) * g.ow], 2 * tx, &interleave(&y0, &y1));
+        let t0 = (ty - b.ty0) * rl;
+        for i in 0..2 {
+            let oy = 2 * ty + i;
+            if oy >= g.oh {
+                break;
+            }
+            let row = &mut out[oy * g.ow..(oy + 1) * g.ow];
+            let (left, right) = (&y[2 * i][t0..t0 + rl], &y[2 * i + 1][t0..t0 + rl]);
+            let pairs = g.ow / 2;
+            let (dst, l, r) = (&mut row[..2 * pairs], &left[..pairs], &right[..pairs]);
+            for k in 0..pairs {
+                dst[2 * k] = l[k];
+                dst[2 * k + 1] = r[k];
+            }
+            if g.ow % 2 == 1 {
+                row[g.ow - 1] = left[pairs];
             }
         }
     }
 }
 
-/// Row `ξ` of the tiles' 4×4 blocks of M — the blocks of the four rows of `m` starting at `at`,
-/// `tiles` apart (each `tw` wide), at tile `tx`.
 #[inline(always)]
-fn m_row<T: Float>(m: &[T], at: usize, (tiles, tw): (usize, usize), tx: usize) -> [Block<T>; 4] {
-    let row = |nu: usize| &m[at + nu * tiles..at + nu * tiles + tw];
-    let z = T::zero();
-    [
-        load(row(0), tx, z),
-        load(row(1), tx, z),
-        load(row(2), tx, z),
-        load(row(3), tx, z),
-    ]
+fn grads_portable<T: Float>(b: &Band, dy: &[T], z: &mut [T], small: &mut [T]) {
+    let g = b.g;
+    let plane = g.oh * g.ow;
+    let n = b.tiles();
+    for o in 0..g.o {
+        let dy = &dy[o * plane..(o + 1) * plane];
+        // The output gradient seen as a padding-free "input" of the band's output rows
+        // 2·ty0 + r, split by parity: p, q (even rows), r, s (odd rows) of each tile.
+        let [p, q, r, s] = split_planes(b, dy, (0, 0), (g.oh, g.ow), small);
+        let z = &mut z[o * b.stride()..][..E * n];
+        grad_tiles([&p[..n], &q[..n], &r[..n], &s[..n]], z);
+    }
+}
+
+/// `Z = A dY Aᵀ` for every tile with gradients `[[p, q], [r, s]]`, into the 16 rows of `z`.
+#[inline(always)]
+fn grad_tiles<T: Float>([p, q, r, s]: [&[T]; 4], z: &mut [T]) {
+    let n = p.len();
+    let (q, r, s) = (&q[..n], &r[..n], &s[..n]);
+    // Rows of A dY: (p, q), (p + r, q + s), (p − r, q − s), (−r, −s); each row [u, v] times
+    // Aᵀ is [u, u + v, u − v, −v].
+    for xi in 0..4 {
+        let (z0, rest) = z[4 * xi * n..].split_at_mut(n);
+        let (z1, rest) = rest.split_at_mut(n);
+        let (z2, rest) = rest.split_at_mut(n);
+        let z3 = &mut rest[..n];
+        for i in 0..n {
+            let (u, v) = match xi {
+                0 => (p[i], q[i]),
+                1 => (p[i] + r[i], q[i] + s[i]),
+                2 => (p[i] - r[i], q[i] - s[i]),
+                _ => (-r[i], -s[i]),
+            };
+            z0[i] = u;
+            z1[i] = u + v;
+            z2[i] = u - v;
+            z3[i] = -v;
+        }
+    }
 }
