@@ -45,6 +45,21 @@ fn reduced_count(axes: &[isize], shape: &Shape) -> Result<usize> {
     Ok(ax.iter().map(|&a| shape[a]).product())
 }
 
+/// `g ⊙ f(a)` for an element-wise derivative `f`: one fused pass over `g` and `a` when the
+/// backward pass is not itself being recorded, else the differentiable composition `composed`.
+fn fused<T: Float>(
+    g: &Var<T>,
+    a: &Var<T>,
+    f: impl Fn(T, T) -> T + Sync + Send,
+    composed: impl FnOnce() -> Result<Var<T>>,
+) -> Result<Var<T>> {
+    if crate::is_grad_enabled() {
+        composed()
+    } else {
+        Ok(c(g.value().zip_with(&a.value(), f)?))
+    }
+}
+
 /// Computes the gradients of a node's inputs from the gradient `g` of its output.
 pub(crate) fn backward<T: Float>(
     op: &Op<T>,
@@ -198,9 +213,15 @@ pub(crate) fn backward<T: Float>(
         Op::Abs => one(g.mul(&c(x.value().sign()))?),
         Op::Sin => one(g.mul(&x.cos()?)?),
         Op::Cos => one(g.mul(&x.sin()?)?.neg()?),
-        Op::Tanh => one(g.mul(&out.square()?.rsub_scalar(T::one())?)?), // 1 − tanh²
-        Op::Sigmoid => one(g.mul(&out.mul(&out.rsub_scalar(T::one())?)?)?), // σ(1 − σ)
-        Op::Relu => one(g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric()))?),
+        Op::Tanh => one(fused(g, out, |g, y| g * (T::one() - y * y), || {
+            g.mul(&out.square()?.rsub_scalar(T::one())?) // 1 − tanh²
+        })?),
+        Op::Sigmoid => one(fused(g, out, |g, y| g * y * (T::one() - y), || {
+            g.mul(&out.mul(&out.rsub_scalar(T::one())?)?) // σ(1 − σ)
+        })?),
+        Op::Relu => one(fused(g, x, |g, x| if x > T::zero() { g } else { T::zero() }, || {
+            g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric()))
+        })?),
         Op::LeakyRelu(slope) => {
             let m = x.value().gt_scalar(T::zero()).to_numeric::<T>();
             let factor = m.mul_scalar(T::one() - *slope).add_scalar(*slope); // 1 or slope

@@ -540,10 +540,16 @@ fn winograd_fast_path_in_f32_stays_close_to_f64() {
         }
     }
     // Sums of 2·17·32 = 1088 products per weight.
-    let dw64 = x.conv2d_backward_weight(&g, w.shape(), case.p).unwrap().to_vec();
+    let dw64 = x
+        .conv2d_backward_weight(&g, w.shape(), case.p)
+        .unwrap()
+        .to_vec();
     let dw32 = x32.conv2d_backward_weight(&g32, w.shape(), case.p).unwrap();
     for (a, b) in dw32.to_vec().iter().zip(dw64) {
-        assert!((*a as f64 - b).abs() <= 1e-3 * (1.0 + b.abs()), "{a} != {b}");
+        assert!(
+            (*a as f64 - b).abs() <= 1e-3 * (1.0 + b.abs()),
+            "{a} != {b}"
+        );
     }
 }
 

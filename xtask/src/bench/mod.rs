@@ -8,16 +8,24 @@
 //! A workload lives in its own file, exposing `pub fn workloads() -> Vec<Workload>`; the
 //! [`REGISTRY`] below lists the files in the order they run.
 
+mod autograd_overhead;
 mod op_add;
 mod report;
 mod timing;
 mod w1;
+mod w2_raw;
 mod w4;
 
 use scalpel_tensor::TensorError;
 
 /// Every workload file, in the order the workloads run.
-const REGISTRY: &[fn() -> Vec<Workload>] = &[w1::workloads, w4::workloads, op_add::workloads];
+const REGISTRY: &[fn() -> Vec<Workload>] = &[
+    w1::workloads,
+    w4::workloads,
+    op_add::workloads,
+    w2_raw::workloads,
+    autograd_overhead::workloads,
+];
 
 /// Pool sizes measured when `--threads` is not given.
 const DEFAULT_THREADS: &[usize] = &[1, 2];

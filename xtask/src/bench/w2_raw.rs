@@ -43,7 +43,7 @@ fn step_rate() -> Outcome {
         let _frozen = no_grad();
         for p in &params {
             if let Some(g) = p.grad() {
-                p.set_value(p.value().sub(&g.mul_scalar(LR))?)?;
+                p.set_value(p.value().zip_with(&g, |p, g| p - LR * g)?)?;
                 p.zero_grad();
             }
         }

@@ -178,7 +178,8 @@ impl IntoIterator for StateDict {
 /// Rules that rename the keys of a state dict, e.g. PyTorch's `fc1.weight` to our `1.weight`.
 ///
 /// A prefix rule `("fc1", "1")` renames `fc1` and every name starting with `fc1.`, matching
-/// whole dotted segments (`fc10.weight` is untouched). An exact rule renames one name. The first
+/// whole dotted segments (`fc10.weight` is untouched); an empty replacement strips the prefix
+/// (`("model", "")` turns `model.fc.weight` into `fc.weight`). An exact rule renames one name. The first
 /// rule that matches wins; names no rule matches are kept.
 ///
 /// ```
@@ -237,7 +238,11 @@ impl NameMap {
                         .strip_prefix(from.as_str())
                         .and_then(|r| r.strip_prefix('.'))
                     {
-                        return format!("{to}.{rest}");
+                        return if to.is_empty() {
+                            rest.to_string()
+                        } else {
+                            format!("{to}.{rest}")
+                        };
                     }
                 }
                 Rule::Exact(..) => {}

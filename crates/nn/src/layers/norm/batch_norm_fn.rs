@@ -1,8 +1,18 @@
 //! Batch normalisation as functions (book §5.3): the training form is one fused operation with
 //! the book's hand-derived backward; the evaluation form is an affine map built from `Var` ops.
 
+use std::borrow::Cow;
+
 use scalpel_autograd::{is_grad_enabled, CustomOp, Result, Var};
 use scalpel_tensor::{Float, Shape, Tensor, TensorError};
+
+/// The elements of `t` in row-major order, borrowed when `t` is contiguous.
+fn row_major<T: Float>(t: &Tensor<T>) -> Cow<'_, [T]> {
+    match t.as_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(t.to_vec()),
+    }
+}
 
 /// Per-channel statistics of a training batch, for updating running statistics.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +109,8 @@ pub fn batch_norm_train<T: Float>(
         )
         .into());
     }
-    let data = x.value().to_vec();
+    let x_value = x.value();
+    let data = row_major(&x_value);
     let gamma = weight.map(|w| w.value().to_vec());
     let beta = bias.map(|b| b.value().to_vec());
     let (c, s) = (g.channels, g.spatial);
@@ -208,8 +219,9 @@ impl<T: Float> BatchNormOp<T> {
     /// The backward pass as direct loops over the channels, for a backward that is not itself
     /// recorded: one pass for Σdy and Σ(dy·x̂), one for dx.
     fn first_order(&self, inputs: &[Var<T>], dy: &Tensor<T>) -> Result<Vec<Option<Var<T>>>> {
-        let x = inputs[0].value().to_vec();
-        let dy = dy.to_vec();
+        let x_value = inputs[0].value();
+        let x = row_major(&x_value);
+        let dy = row_major(dy);
         let gamma = self.has_weight.then(|| inputs[1].value().to_vec());
         let (c, s) = (self.mean.len(), self.spatial);
         let n = (self.batch * s) as f64;

@@ -195,11 +195,16 @@ pub(crate) fn backward_weight<T: Float>(
     if winograd::applies(g) {
         return Tensor::from_vec_unchecked(winograd::backward_weight(g, x, dy), g.weight_shape());
     }
-    let dw = sum_over_images(g, g.scratch_len(), g.o * g.rows(), |i, dw, scratch, parallel| {
-        let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
-        let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
-        backward_weight_image(g, x, dy, dw, scratch, parallel);
-    });
+    let dw = sum_over_images(
+        g,
+        g.scratch_len(),
+        g.o * g.rows(),
+        |i, dw, scratch, parallel| {
+            let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
+            let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];
+            backward_weight_image(g, x, dy, dw, scratch, parallel);
+        },
+    );
     Tensor::from_vec_unchecked(dw, g.weight_shape())
 }
 

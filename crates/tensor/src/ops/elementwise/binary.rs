@@ -3,7 +3,7 @@
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
 use super::{binary_map, is_nan, unary_map};
-use crate::element::{Float, Numeric};
+use crate::element::{Element, Float, Numeric};
 use crate::error::Result;
 use crate::tensor::Tensor;
 
@@ -76,6 +76,21 @@ impl<T: Numeric> Tensor<T> {
                 b
             }
         })
+    }
+}
+
+impl<T: Element> Tensor<T> {
+    /// `f(a, b)` element by element over `self` and `other` broadcast together, in one pass: the
+    /// building block for fused element-wise kernels (an optimizer update, a masked gradient).
+    ///
+    /// # Errors
+    /// Shapes that do not broadcast.
+    pub fn zip_with<U: Element>(
+        &self,
+        other: &Tensor<T>,
+        f: impl Fn(T, T) -> U + Sync + Send,
+    ) -> Result<Tensor<U>> {
+        binary_map("zip_with", self, other, f)
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Every plane (one channel of one image) is pooled independently; planes are split across the
 //! rayon pool when the input holds more than
-//! [`PARALLEL_THRESHOLD`](crate::ops::elementwise::PARALLEL_THRESHOLD) elements. Inputs may be
+//! [`PARALLEL_THRESHOLD`] elements. Inputs may be
 //! non-contiguous views; they are made contiguous once on entry.
 //!
 //! The output size along each axis is PyTorch's (floor mode):

@@ -14,10 +14,15 @@
 //! products stay in the L2 cache. The transforms are additions only; they are compiled for
 //! AVX-512 and AVX2 as well as the baseline, and the CPU picks at run time.
 
-mod transform;
+#[macro_use]
+mod simd;
+mod grad;
+mod input;
+mod output;
+mod weights;
 
-use super::{for_each_image, sum_over_images};
 use super::geometry::Geometry;
+use super::{for_each_image, sum_over_images};
 use crate::element::Float;
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
 
@@ -33,8 +38,7 @@ const BAND_ELEMS: usize = 1 << 18;
 /// True when `g` is a convolution this module computes: 3×3, stride 1, dilation 1, one group,
 /// enough channels, and an output of at least 2×2.
 pub(crate) fn applies(g: &Geometry) -> bool {
-    std::env::var_os("TMP_NO_WINOGRAD").is_none()
-        && g.kh == 3
+    g.kh == 3
         && g.kw == 3
         && g.stride == (1, 1)
         && g.dilation == (1, 1)
@@ -50,7 +54,7 @@ pub(crate) fn applies(g: &Geometry) -> bool {
 pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
     debug_assert!(applies(g));
     let plan = Plan::new(g);
-    let u = transform::weights(g, w);
+    let u = weights::transform(g, w);
     let mut out = vec![T::zero(); g.n * g.out_image()];
     for_each_image(
         g,
@@ -132,14 +136,17 @@ pub(crate) fn backward_weight<T: Float>(g: &Geometry, x: &[T], dy: &[T]) -> Vec<
             }
         },
     );
-    transform::weight_grads(g, &du)
+    weights::gradient(g, &du)
 }
 
+/// Elements between the end of one channel's block of V, M or Z and the start of the next.
+const CHANNEL_PAD: usize = 16;
+
 /// Distance between the blocks of two channels in V, M and Z (`[channel][e][t]`) for `tiles`
-/// tiles: the 16 rows of tiles plus one block, so that the same element of successive channels
-/// does not fall in the same L1 cache set (the GEMM packing reads down the channels).
+/// tiles: the 16 rows of tiles plus [`CHANNEL_PAD`], so that the same element of successive
+/// channels does not fall in the same L1 cache set (the GEMM packing reads down the channels).
 fn channel_stride(tiles: usize) -> usize {
-    E * tiles + 16
+    E * tiles + CHANNEL_PAD
 }
 
 /// Tile counts and band size of one convolution.
@@ -159,11 +166,7 @@ struct Plan {
 impl Plan {
     fn new(g: &Geometry) -> Plan {
         let (th, tw) = (g.oh.div_ceil(2), g.ow.div_ceil(2));
-        let be = std::env::var("TMP_BAND")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(BAND_ELEMS);
-        let tiles = be / (E * (g.c + g.o));
+        let tiles = BAND_ELEMS / (E * (g.c + g.o));
         let band = (tiles / (tw + 1)).clamp(1, th);
         Plan {
             th,
@@ -175,7 +178,7 @@ impl Plan {
     }
     /// Scratch elements one worker needs: `V`, `M`, and the small buffers of the transforms.
     fn scratch_len(&self) -> usize {
-        self.v_len + self.m_len + transform::small_len(self.band, self.tw)
+        self.v_len + self.m_len + input::small_len(self.band, self.tw)
     }
 }
 
@@ -221,14 +224,20 @@ impl Band<'_> {
         let (m, small) = rest.split_at_mut(plan.m_len);
         let v = &mut v[..g.c * self.stride()];
         let m = &mut m[..g.o * self.stride()];
-        transform::inputs(self, x, v, small);
+        input::transform(self, x, v, small);
+        // The GEMM kernels work on blocks of 16 rows: computing up to 15 more tiles than there
+        // are costs less than a partial block. The extra rows read the next position's V (or
+        // the padding after the last) and write the next position's M, which its own product
+        // then overwrites (or the padding).
+        let m_rows = tiles.next_multiple_of(16);
+        debug_assert!(m_rows - tiles <= CHANNEL_PAD);
         for e in 0..E {
             // Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o], contiguous along the tiles t. V and M
             // are laid out [channel][e][t], so that a transform touching one channel works on
             // one contiguous block rather than on 16 rows a whole matrix apart (which would all
             // fall in the same L1 cache set).
             gemm_into(
-                tiles,
+                m_rows,
                 g.o,
                 g.c,
                 MatMut {
@@ -253,7 +262,7 @@ impl Band<'_> {
                 parallel,
             );
         }
-        transform::outputs(self, m, bias, out, small);
+        output::transform(self, m, bias, out, small);
     }
 
     /// `du[e][c][o] += Σ_t Z_e[o, t] · V_e[c, t]` over the band's tiles of one image.
@@ -271,8 +280,8 @@ impl Band<'_> {
         let (z, small) = rest.split_at_mut(plan.m_len);
         let v = &mut v[..g.c * self.stride()];
         let z = &mut z[..g.o * self.stride()];
-        transform::inputs(self, x, v, small);
-        transform::grads(self, dy, z, small);
+        input::transform(self, x, v, small);
+        grad::transform(self, dy, z, small);
         for e in 0..E {
             // dU_e[o, c] += Σ_t Z_e[o, t] · V_e[c, t], stored [e][c][o]: contiguous along o.
             gemm_into(
