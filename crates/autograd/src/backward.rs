@@ -213,15 +213,28 @@ pub(crate) fn backward<T: Float>(
         Op::Abs => one(g.mul(&c(x.value().sign()))?),
         Op::Sin => one(g.mul(&x.cos()?)?),
         Op::Cos => one(g.mul(&x.sin()?)?.neg()?),
-        Op::Tanh => one(fused(g, out, |g, y| g * (T::one() - y * y), || {
-            g.mul(&out.square()?.rsub_scalar(T::one())?) // 1 − tanh²
-        })?),
-        Op::Sigmoid => one(fused(g, out, |g, y| g * y * (T::one() - y), || {
-            g.mul(&out.mul(&out.rsub_scalar(T::one())?)?) // σ(1 − σ)
-        })?),
-        Op::Relu => one(fused(g, x, |g, x| if x > T::zero() { g } else { T::zero() }, || {
-            g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric()))
-        })?),
+        Op::Tanh => one(fused(
+            g,
+            out,
+            |g, y| g * (T::one() - y * y),
+            || {
+                g.mul(&out.square()?.rsub_scalar(T::one())?) // 1 − tanh²
+            },
+        )?),
+        Op::Sigmoid => one(fused(
+            g,
+            out,
+            |g, y| g * y * (T::one() - y),
+            || {
+                g.mul(&out.mul(&out.rsub_scalar(T::one())?)?) // σ(1 − σ)
+            },
+        )?),
+        Op::Relu => one(fused(
+            g,
+            x,
+            |g, x| if x > T::zero() { g } else { T::zero() },
+            || g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric())),
+        )?),
         Op::LeakyRelu(slope) => {
             let m = x.value().gt_scalar(T::zero()).to_numeric::<T>();
             let factor = m.mul_scalar(T::one() - *slope).add_scalar(*slope); // 1 or slope
