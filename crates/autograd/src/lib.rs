@@ -19,7 +19,7 @@
 //!   the stack) and frees it unless told to retain it; [`grad`] is the functional form, and with
 //!   `create_graph` gradients are differentiable again (higher-order derivatives).
 //! - [`no_grad`] turns recording off; [`detect_anomaly`] turns NaN/∞ into errors naming the op.
-//! - [`gradcheck`](crate::gradcheck) compares analytic gradients with central differences.
+//! - [`gradcheck()`] and [`gradgradcheck()`] compare analytic gradients with central differences.
 
 #![warn(missing_docs)]
 
