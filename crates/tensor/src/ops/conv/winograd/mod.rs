@@ -236,15 +236,13 @@ impl Band<'_> {
             // are laid out [channel][e][t], so that a transform touching one channel works on
             // one contiguous block rather than on 16 rows a whole matrix apart (which would all
             // fall in the same L1 cache set).
-            for o0 in (0..g.o).step_by(32) {
-            let on = 32.min(g.o - o0);
             gemm_into(
                 m_rows,
-                on,
+                g.o,
                 g.c,
                 MatMut {
                     data: &mut *m,
-                    offset: e * tiles + o0 * self.stride(),
+                    offset: e * tiles,
                     row_stride: 1,
                     col_stride: self.stride() as isize,
                 },
@@ -256,14 +254,13 @@ impl Band<'_> {
                 },
                 MatRef {
                     data: u,
-                    offset: e * g.o * g.c + o0 * g.c,
+                    offset: e * g.o * g.c,
                     row_stride: 1,
                     col_stride: g.c as isize,
                 },
                 false,
                 parallel,
             );
-            }
         }
         output::transform(self, m, bias, out, small);
     }
