@@ -4,7 +4,8 @@
 
 pub use crate::activation::{elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh};
 pub use crate::layers::{
-    batch_norm_eval, batch_norm_train, dropout, layer_norm, linear, BatchStats,
+    batch_norm_eval, batch_norm_train, dropout, dropout2d, global_avg_pool2d, layer_norm, linear,
+    naive_conv2d, BatchStats,
 };
 pub use crate::loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,

@@ -7,8 +7,10 @@
 //! - [`Module`]: `forward(&self, x)`, named parameters (`0.weight`), named buffers
 //!   (`1.running_mean`), train/eval mode, freezing, state dicts. [`Sequential`] chains layers the
 //!   way the book's `NeuralNetwork.add_layer` does.
-//! - Layers: [`Linear`], [`Conv2d`], [`MaxPool2d`], [`AvgPool2d`], [`Flatten`], [`Dropout`],
-//!   [`BatchNorm1d`], [`BatchNorm2d`], [`LayerNorm`]; activations [`ReLU`], [`LeakyReLU`],
+//! - Layers: [`Linear`], [`Conv1d`], [`Conv2d`], [`ConvTranspose2d`], [`NaiveConv2d`] (the
+//!   book's direct loops), [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`],
+//!   [`GlobalAvgPool2d`], [`Flatten`], [`Dropout`], [`Dropout2d`], [`BatchNorm1d`],
+//!   [`BatchNorm2d`], [`LayerNorm`]; activations [`ReLU`], [`LeakyReLU`],
 //!   [`ELU`], [`GELU`], [`Sigmoid`], [`Tanh`], [`Softmax`], [`LogSoftmax`]. Each is generic over
 //!   the element type (`f32` by default, `f64` for gradient checks).
 //! - Losses with PyTorch's [`Reduction`]s: [`mse_loss`], [`l1_loss`], [`binary_cross_entropy`],
@@ -58,8 +60,9 @@ pub use activation::{
 };
 pub use buffer::{Buffer, BufferValue};
 pub use layers::{
-    AvgPool2d, BatchNorm, BatchNorm1d, BatchNorm2d, BatchNormConfig, BatchStats, Conv2d, Dropout,
-    Flatten, LayerNorm, Linear, MaxPool2d,
+    AdaptiveAvgPool2d, AvgPool2d, BatchNorm, BatchNorm1d, BatchNorm2d, BatchNormConfig, BatchStats,
+    Conv1d, Conv2d, ConvTranspose2d, Dropout, Dropout2d, Flatten, GlobalAvgPool2d, LayerNorm,
+    Linear, MaxPool2d, NaiveConv2d,
 };
 pub use loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,

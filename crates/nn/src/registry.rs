@@ -5,11 +5,17 @@
 pub const DIFFERENTIABLE_LAYERS: &[&str] = &[
     // layers
     "Linear",
+    "Conv1d",
     "Conv2d",
+    "ConvTranspose2d",
+    "NaiveConv2d",
     "MaxPool2d",
     "AvgPool2d",
+    "AdaptiveAvgPool2d",
+    "GlobalAvgPool2d",
     "Flatten",
     "Dropout",
+    "Dropout2d",
     "BatchNorm1d",
     "BatchNorm2d",
     "LayerNorm",
