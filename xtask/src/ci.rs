@@ -49,6 +49,10 @@ fn steps() -> Vec<Step> {
             run: Box::new(|| crate::gradcheck::run(&[])),
         },
         Step {
+            name: "train-suite",
+            run: Box::new(|| crate::train_suite::run(&[])),
+        },
+        Step {
             name: "doc",
             run: Box::new(doc),
         },

@@ -3,12 +3,14 @@
 //! - `cargo xtask ci`        every check CI runs, with a summary (exit 1 if any fails)
 //! - `cargo xtask gradcheck [OP…] [--seed N]`  every differentiable op against finite differences
 //! - `cargo xtask layering`  the crate layering rule of DESIGN.md, checked on `cargo metadata`
+//! - `cargo xtask train-suite [CHECK…]`  train the book's models on real data, check the results
 //! - `cargo xtask bench [WORKLOAD…] [--threads N]`  the workloads of BENCHMARKS.md
 
 mod bench;
 mod ci;
 mod gradcheck;
 mod layering;
+mod train_suite;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,7 @@ fn usage() -> &'static str {
        ci                              run every check (fmt, clippy, tests, layering, …)\n  \
        gradcheck [OP…] [--seed N]      check every op's gradients against finite differences\n  \
        layering                        check that crates depend only on crates beneath them\n  \
+       train-suite [CHECK…] [--list]   train the book's models on real data and check the results\n  \
        bench [WORKLOAD…] [--threads N] run the benchmark workloads of BENCHMARKS.md"
 }
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         "ci" => ci::run(rest),
         "gradcheck" => gradcheck::run(rest),
         "layering" => layering::run(),
+        "train-suite" => train_suite::run(rest),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());

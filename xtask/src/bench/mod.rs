@@ -13,8 +13,11 @@ mod op_add;
 mod report;
 mod timing;
 mod w1;
+mod w2;
 mod w2_raw;
+mod w3;
 mod w4;
+mod w6;
 
 use scalpel_tensor::TensorError;
 
@@ -23,8 +26,11 @@ const REGISTRY: &[fn() -> Vec<Workload>] = &[
     w1::workloads,
     w4::workloads,
     op_add::workloads,
+    w2::workloads,
     w2_raw::workloads,
+    w3::workloads,
     autograd_overhead::workloads,
+    w6::workloads,
 ];
 
 /// Pool sizes measured when `--threads` is not given.
@@ -66,7 +72,6 @@ pub type Outcome = Result<f64, NoMetric>;
 #[derive(Debug)]
 pub enum NoMetric {
     /// The workload cannot run here (e.g. its data set is absent); not an error.
-    #[allow(dead_code, reason = "no workload needs data yet; W6 will")]
     Skipped(String),
     /// The workload failed: the run exits with an error after the other workloads.
     Failed(String),
@@ -119,6 +124,10 @@ fn selects(filter: &str, name: &str) -> bool {
 
 /// Runs the benchmark workloads named in `args` (all when empty).
 pub fn run(args: &[String]) -> Result<(), String> {
+    // W6 measures the memory of a training epoch in a child process: this binary, run again.
+    if args.first().map(String::as_str) == Some(w6::CHILD_COMMAND) {
+        return w6::child();
+    }
     let args = parse(args)?;
     let all: Vec<Workload> = REGISTRY.iter().flat_map(|w| w()).collect();
     if let Some(f) = args

@@ -1,12 +1,14 @@
-//! `cargo xtask gradcheck [OP…] [--seed N]`: every differentiable op of scalpel-autograd checked
-//! in f64 against central finite differences, and twice-differentiable ones again through
-//! their gradient (`gradgradcheck`).
+//! `cargo xtask gradcheck [OP…] [--seed N]`: every differentiable op of scalpel-autograd and
+//! every layer and loss of scalpel-nn checked in f64 against central finite differences, and
+//! twice-differentiable ones again through their gradient (`gradgradcheck`).
 //!
-//! The registry (`cases/`) holds one [`Entry`] per name of
-//! [`DIFFERENTIABLE_OPS`]: the op's seeded cases and whether its second derivatives are checked
-//! too. The run fails when a case fails, when a listed op has no entry (so that adding an op
-//! without a check breaks CI) and when an entry names an op that is not listed. Positional
-//! arguments run only the named ops; `--seed` draws other random cases.
+//! The registry (`cases/`) holds two [`Suite`]s: one [`Entry`] per name of
+//! `scalpel_autograd::DIFFERENTIABLE_OPS`, and one per name of
+//! `scalpel_nn::DIFFERENTIABLE_LAYERS` (`cases/nn`). An entry has its seeded cases and says
+//! whether second derivatives are checked too. The run fails when a case fails, when a listed
+//! name has no entry in its suite (so that adding an op or a layer without a check breaks CI)
+//! and when an entry names something its suite's list does not hold. Positional arguments run
+//! only the named entries; `--seed` draws other random cases.
 //!
 //! Output: one line per op, `op cases worst_rel_err worst_abs_err double status`, the failures
 //! in detail, then `gradcheck: N ops, M cases, K failed` where K counts the ops whose status is
@@ -20,9 +22,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use scalpel_autograd::{
-    gradcheck, gradgradcheck, GradcheckOptions, GradcheckReport, Result, Var, DIFFERENTIABLE_OPS,
-};
+use scalpel_autograd::{gradcheck, gradgradcheck, GradcheckOptions, GradcheckReport, Result, Var};
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
 
@@ -66,7 +66,8 @@ pub type CaseGen = Box<dyn Fn(&mut Rng) -> Vec<Case> + Send + Sync>;
 
 /// The registry entry of one op.
 pub struct Entry {
-    /// The op's name, as in [`DIFFERENTIABLE_OPS`].
+    /// The op's or layer's name, as in its suite's list (`DIFFERENTIABLE_OPS`,
+    /// `DIFFERENTIABLE_LAYERS`).
     pub op: &'static str,
     /// Whether second derivatives are checked too (gradgradcheck).
     pub double: bool,
@@ -102,12 +103,23 @@ impl Entry {
     }
 }
 
+/// A registry checked against one list of differentiable names: every listed name needs one
+/// entry, and every entry a listed name.
+pub struct Suite {
+    /// The list's name, for the report, e.g. `DIFFERENTIABLE_OPS`.
+    pub list: &'static str,
+    /// The names that must be checked.
+    pub listed: &'static [&'static str],
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
 /// Listed ops without an entry, and entries for ops that are not listed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
-    /// Names of `DIFFERENTIABLE_OPS` that no entry checks.
+    /// Listed names that no entry checks.
     pub missing: Vec<&'static str>,
-    /// Entry names that are not in `DIFFERENTIABLE_OPS`.
+    /// Entry names that are not listed.
     pub unlisted: Vec<&'static str>,
 }
 
@@ -228,19 +240,40 @@ pub fn check_registry(
     (results, cov)
 }
 
-/// Runs the suite (or the ops named in `args`), prints the table and fails on any failure.
+/// Checks every suite with [`check_registry`]: the results of all, and each suite's coverage
+/// with the name of its list.
+pub fn check_suites(
+    suites: &[Suite],
+    selected: impl Fn(&str) -> bool + Sync,
+    seed: u64,
+) -> (Vec<OpResult>, Vec<(&'static str, Coverage)>) {
+    let mut results = Vec::new();
+    let mut coverages = Vec::new();
+    for suite in suites {
+        let (r, cov) = check_registry(&suite.entries, suite.listed, &selected, seed);
+        results.extend(r);
+        coverages.push((suite.list, cov));
+    }
+    (results, coverages)
+}
+
+/// Runs the suites (or the entries named in `args`), prints the table and fails on any failure.
 pub fn run(args: &[String]) -> std::result::Result<(), String> {
     let (filter, seed) = parse(args)?;
-    let entries = cases::registry();
-    let known = |op: &str| entries.iter().any(|e| e.op == op) || DIFFERENTIABLE_OPS.contains(&op);
+    let suites = cases::suites();
+    let known = |op: &str| {
+        suites
+            .iter()
+            .any(|s| s.entries.iter().any(|e| e.op == op) || s.listed.contains(&op))
+    };
     let unknown: Vec<&String> = filter.iter().filter(|f| !known(f)).collect();
     if !unknown.is_empty() {
-        return Err(format!("no op named {unknown:?}"));
+        return Err(format!("no op or layer named {unknown:?}"));
     }
     let start = Instant::now();
     let selected = |op: &str| filter.is_empty() || filter.iter().any(|f| f == op);
-    let (results, cov) = check_registry(&entries, DIFFERENTIABLE_OPS, selected, seed);
-    report::print(&results, &cov, start.elapsed());
+    let (results, coverages) = check_suites(&suites, selected, seed);
+    report::print(&results, &coverages, start.elapsed());
     let failed = results.iter().filter(|r| r.status != Status::Ok).count();
     if failed == 0 {
         Ok(())

@@ -13,9 +13,9 @@ pub enum Status {
     Ok,
     /// A case failed, errored or panicked, or the entry has no cases.
     Failed,
-    /// The op is listed in `DIFFERENTIABLE_OPS` but has no entry.
+    /// The op is listed (in `DIFFERENTIABLE_OPS` or `DIFFERENTIABLE_LAYERS`) but has no entry.
     Missing,
-    /// The entry names an op that `DIFFERENTIABLE_OPS` does not list.
+    /// The entry names an op that its suite's list does not hold.
     Unlisted,
 }
 
@@ -97,10 +97,11 @@ impl OpResult {
     }
 }
 
-/// Prints the table, the failures in detail and the summary line.
-pub fn print(results: &[OpResult], coverage: &Coverage, elapsed: Duration) {
+/// Prints the table, the failures in detail, each list's coverage gaps and the summary line.
+pub fn print(results: &[OpResult], coverages: &[(&str, Coverage)], elapsed: Duration) {
+    let width = results.iter().map(|r| r.op.len()).fold(20, usize::max);
     println!(
-        "{:<20} {:>5} {:>13} {:>13} {:>6}  status",
+        "{:<width$} {:>5} {:>13} {:>13} {:>6}  status",
         "op", "cases", "worst_rel_err", "worst_abs_err", "double"
     );
     for r in results {
@@ -113,7 +114,7 @@ pub fn print(results: &[OpResult], coverage: &Coverage, elapsed: Duration) {
             )
         };
         println!(
-            "{:<20} {:>5} {:>13} {:>13} {:>6}  {}",
+            "{:<width$} {:>5} {:>13} {:>13} {:>6}  {}",
             r.op,
             r.cases,
             rel,
@@ -128,17 +129,19 @@ pub fn print(results: &[OpResult], coverage: &Coverage, elapsed: Duration) {
             println!("{}", f.trim_end());
         }
     }
-    if !coverage.missing.is_empty() {
-        println!(
-            "\nops in DIFFERENTIABLE_OPS without a gradcheck entry: {}",
-            coverage.missing.join(", ")
-        );
-    }
-    if !coverage.unlisted.is_empty() {
-        println!(
-            "\ngradcheck entries for ops not in DIFFERENTIABLE_OPS: {}",
-            coverage.unlisted.join(", ")
-        );
+    for (list, coverage) in coverages {
+        if !coverage.missing.is_empty() {
+            println!(
+                "\nnames in {list} without a gradcheck entry: {}",
+                coverage.missing.join(", ")
+            );
+        }
+        if !coverage.unlisted.is_empty() {
+            println!(
+                "\ngradcheck entries for names not in {list}: {}",
+                coverage.unlisted.join(", ")
+            );
+        }
     }
     let cases: usize = results.iter().map(|r| r.cases).sum();
     let failed = results.iter().filter(|r| r.status != Status::Ok).count();

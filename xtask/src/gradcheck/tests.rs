@@ -4,7 +4,10 @@ use scalpel_autograd::{CustomOp, Result, Var};
 use scalpel_tensor::Tensor;
 
 use super::report::Status;
-use super::{cases, check_registry, coverage, op_seed, run_entry, Case, Coverage, Entry, SEED};
+use super::{
+    cases, check_registry, check_suites, coverage, op_seed, run_entry, Case, Coverage, Entry,
+    Suite, SEED,
+};
 
 #[test]
 fn coverage_reports_a_listed_op_without_an_entry() {
@@ -57,12 +60,80 @@ fn coverage_is_enforced_when_only_some_ops_run() {
 }
 
 #[test]
-fn registry_has_at_most_one_entry_per_op() {
-    let mut names: Vec<&str> = cases::registry().iter().map(|e| e.op).collect();
-    let n = names.len();
-    names.sort_unstable();
-    names.dedup();
-    assert_eq!(names.len(), n, "duplicate entries");
+fn each_suite_has_at_most_one_entry_per_name() {
+    for suite in cases::suites() {
+        let mut names: Vec<&str> = suite.entries.iter().map(|e| e.op).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "duplicate entries in {}", suite.list);
+    }
+}
+
+#[test]
+fn every_listed_op_and_layer_has_an_entry_and_no_entry_is_unlisted() {
+    for suite in cases::suites() {
+        let names: Vec<&'static str> = suite.entries.iter().map(|e| e.op).collect();
+        assert_eq!(
+            coverage(&names, suite.listed),
+            Coverage::default(),
+            "{}",
+            suite.list
+        );
+    }
+}
+
+#[test]
+fn the_layer_suite_is_checked_against_the_nn_crates_list() {
+    let suites = cases::suites();
+    let layers = suites
+        .iter()
+        .find(|s| s.list == "DIFFERENTIABLE_LAYERS")
+        .expect("a layer suite");
+    assert_eq!(layers.listed, scalpel_nn::DIFFERENTIABLE_LAYERS);
+    let ops = suites
+        .iter()
+        .find(|s| s.list == "DIFFERENTIABLE_OPS")
+        .expect("an op suite");
+    assert_eq!(ops.listed, scalpel_autograd::DIFFERENTIABLE_OPS);
+}
+
+#[test]
+fn each_suite_enforces_its_own_list() {
+    let suites = [
+        Suite {
+            list: "OPS",
+            listed: &["square"],
+            entries: vec![square_entry("square")],
+        },
+        Suite {
+            list: "LAYERS",
+            listed: &["Square", "Cube"],
+            entries: vec![square_entry("Square"), square_entry("square")],
+        },
+    ];
+    let (results, coverages) = check_suites(&suites, |_| true, SEED);
+    let status: Vec<(&str, Status)> = results.iter().map(|r| (r.op, r.status)).collect();
+    assert_eq!(
+        status,
+        vec![
+            ("square", Status::Ok),
+            ("Square", Status::Ok),
+            ("square", Status::Unlisted),
+            ("Cube", Status::Missing),
+        ]
+    );
+    assert_eq!(coverages[0], ("OPS", Coverage::default()));
+    assert_eq!(
+        coverages[1],
+        (
+            "LAYERS",
+            Coverage {
+                missing: vec!["Cube"],
+                unlisted: vec!["square"],
+            }
+        )
+    );
 }
 
 #[test]

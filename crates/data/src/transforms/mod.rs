@@ -1,16 +1,27 @@
 //! Transforms of whole tensors: train/validation split, standardisation, min-max scaling,
-//! one-hot encoding, pixel scaling.
+//! one-hot encoding, pixel scaling; and augmentations of image batches `(N, C, H, W)` — random
+//! crop with padding, horizontal flip — with per-channel normalisation (book §5.1), applied to
+//! each batch as it is built by [`MapInputs`].
 //!
 //! The scalers follow a fit/transform pattern: fit the statistics on the training data once,
 //! keep them, and apply the same ones to validation and test data (book §3.2.2 and §5.1.2).
 
+mod crop;
 mod encode;
+mod flip;
+mod image;
+mod map;
 mod min_max;
+mod normalize;
 mod split;
 mod standardize;
 
+pub use crop::RandomCrop;
 pub use encode::{one_hot, to_unit_interval};
+pub use flip::RandomHorizontalFlip;
+pub use map::MapInputs;
 pub use min_max::MinMaxScaler;
+pub use normalize::Normalize;
 pub use split::split_indices;
 pub use standardize::{standardize, Standardizer};
 

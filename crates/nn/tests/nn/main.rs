@@ -2,6 +2,7 @@
 
 mod activations;
 mod batch_norm;
+mod cnn_layers;
 mod common;
 mod conv_pool;
 mod dropout;

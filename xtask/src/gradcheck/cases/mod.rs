@@ -1,10 +1,11 @@
-//! The registry: one [`Entry`] per differentiable op, grouped like the autograd crate's ops, and
-//! helpers shared by the families.
+//! The registry: one [`Entry`] per differentiable op, grouped like the autograd crate's ops, one
+//! per layer and loss of scalpel-nn ([`nn`]), and helpers shared by the families.
 
 mod binary;
 mod conv;
 mod index;
 mod matmul;
+pub mod nn;
 mod pool;
 mod reduce;
 mod scalar;
@@ -16,9 +17,26 @@ use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
 
 use super::sample::{self, fmt_dims, View};
-use super::{Case, Entry};
+use super::{Case, Entry, Suite};
 
-/// Every entry, in the order of the table.
+/// The two suites: the operations of scalpel-autograd, checked against `DIFFERENTIABLE_OPS`,
+/// then the layers and losses of scalpel-nn, checked against `DIFFERENTIABLE_LAYERS`.
+pub fn suites() -> Vec<Suite> {
+    vec![
+        Suite {
+            list: "DIFFERENTIABLE_OPS",
+            listed: scalpel_autograd::DIFFERENTIABLE_OPS,
+            entries: registry(),
+        },
+        Suite {
+            list: "DIFFERENTIABLE_LAYERS",
+            listed: nn::LISTED,
+            entries: nn::entries(),
+        },
+    ]
+}
+
+/// Every entry of the operations, in the order of the table.
 pub fn registry() -> Vec<Entry> {
     let mut entries = Vec::new();
     entries.extend(binary::entries());

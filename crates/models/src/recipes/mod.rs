@@ -1,0 +1,65 @@
+//! The trainings behind the examples and `cargo xtask train-suite`, one function each, so that
+//! both run exactly the same code with the same seeds and hyperparameters.
+//!
+//! | recipe | data | model | what it reports |
+//! |---|---|---|---|
+//! | [`spiral_mlp`] | the book's spiral (no files) | MLP 2-64-64-3 | training accuracy |
+//! | [`food_truck`] | `book/food_truck_data.txt` | linear regression | normal equation vs gradient descent |
+//! | [`mnist_softmax`] | `mnist/` | softmax regression 784-10 | test accuracy |
+//! | [`mnist_mlp`] | `mnist/` | MLP 784-512-256-10 | test accuracy |
+//! | [`fashion_mlp`] | `fashion-mnist/` | MLP, plain / batch norm / dropout | test accuracy |
+//!
+//! Data comes from [`RecipeOptions::data_dir`] (default: `$SCALPEL_DATA_DIR`, else `./data`); a
+//! missing file is a [`DataError::MissingFile`](scalpel_data::DataError::MissingFile) naming the
+//! file and where to get it.
+
+mod food_truck;
+mod mnist;
+mod spiral;
+
+pub use food_truck::{food_truck, FoodTruckReport, FOOD_TRUCK_GD};
+pub use mnist::{fashion_mlp, mnist_mlp, mnist_softmax, FashionVariant};
+pub use spiral::spiral_mlp;
+
+use std::path::PathBuf;
+
+use crate::trainer::{Evaluation, History, Progress};
+
+/// Where a recipe reads data and writes its run, and how it shows progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecipeOptions {
+    /// The data folder (with `mnist/`, `fashion-mnist/`, `book/`).
+    pub data_dir: PathBuf,
+    /// The run folder for metrics, curves and checkpoints; `None` writes nothing.
+    pub run_dir: Option<PathBuf>,
+    /// The progress display.
+    pub progress: Progress,
+}
+
+impl Default for RecipeOptions {
+    /// `$SCALPEL_DATA_DIR` (or `./data`), no run folder, automatic progress.
+    fn default() -> Self {
+        RecipeOptions {
+            data_dir: scalpel_data::data_dir::data_dir(),
+            run_dir: None,
+            progress: Progress::Auto,
+        }
+    }
+}
+
+/// What a classification recipe measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassifierReport {
+    /// The recipe's name (`mnist_mlp`, …).
+    pub name: String,
+    /// Every epoch's metrics.
+    pub history: History,
+    /// The whole training set, evaluated after training (in evaluation mode).
+    pub train: Evaluation,
+    /// The test set after training, for recipes that have one.
+    pub test: Option<Evaluation>,
+    /// The curves image, when there is a run folder.
+    pub curves: Option<PathBuf>,
+    /// Wall-clock seconds of the whole recipe, loading included.
+    pub seconds: f64,
+}

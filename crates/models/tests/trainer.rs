@@ -1,0 +1,347 @@
+//! The Trainer end to end: early stopping on a scripted validation sequence, bit-exact resume
+//! from a checkpoint, and the files of a run folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use scalpel_autograd::{is_grad_enabled, Var};
+use scalpel_data::{synthetic, DataLoader, TensorDataset};
+use scalpel_models::trainer::{LoaderState, TrainerCheckpoint, METRICS_HEADER};
+use scalpel_models::{
+    Criterion, CrossEntropyLoss, EarlyStopping, Mlp, ModelsError, Progress, Result, Trainer,
+};
+use scalpel_nn::{Module, Sequential, StateDict, StateTensor};
+use scalpel_optim::{Adam, AdamConfig, CosineAnnealingLR, Sgd, SgdConfig};
+use scalpel_tensor::{Rng, Tensor};
+
+/// A fresh, empty folder under the target directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("scalpel-models")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn spiral_loader(seed: u64, shuffle: u64, batch: usize) -> DataLoader<TensorDataset> {
+    let (x, y) = synthetic::spiral(40, 3, &mut Rng::seed(seed)).unwrap();
+    DataLoader::new(TensorDataset::new(x, y).unwrap(), batch)
+        .unwrap()
+        .shuffle(shuffle)
+}
+
+/// A network with every kind of state: batch-norm statistics and dropout's random stream.
+fn network(seed: u64) -> Sequential {
+    Mlp::new(&[2, 16, 16, 3])
+        .batch_norm(true)
+        .dropout(0.2)
+        .build(&mut Rng::seed(seed))
+        .unwrap()
+}
+
+fn bits(dict: &StateDict) -> Vec<(String, Vec<u64>)> {
+    dict.iter()
+        .map(|(name, t)| {
+            let v: Vec<u64> = match t {
+                StateTensor::F32(t) => t.to_vec().iter().map(|x| u64::from(x.to_bits())).collect(),
+                StateTensor::F64(t) => t.to_vec().iter().map(|x| x.to_bits()).collect(),
+                StateTensor::I64(t) => t.to_vec().iter().map(|&x| x as u64).collect(),
+            };
+            (name.to_string(), v)
+        })
+        .collect()
+}
+
+/// Builds model, optimizer, schedule and trainer from nothing, as a new process would.
+fn run(
+    model: &Sequential,
+    epochs: usize,
+    dir: &Path,
+    resume: bool,
+    loader: &DataLoader<TensorDataset>,
+) -> Result<scalpel_models::History> {
+    let mut opt = Adam::new(
+        model.parameters(),
+        AdamConfig {
+            lr: 0.02,
+            ..Default::default()
+        },
+    )?;
+    let schedule = CosineAnnealingLR::new(&mut opt, 4, 0.001)?;
+    let mut trainer = Trainer::new(model, opt, CrossEntropyLoss)
+        .epochs(epochs)
+        .l2(1e-4)
+        .scheduler(schedule)
+        .progress(Progress::Silent)
+        .run_dir(dir);
+    if resume {
+        assert_eq!(trainer.resume(dir.join("checkpoint"))?, 2);
+    }
+    let val = spiral_loader(99, 0, 64);
+    trainer.fit(loader, Some(&val))
+}
+
+#[test]
+fn resuming_from_a_checkpoint_gives_bit_for_bit_the_uninterrupted_run() {
+    let straight_dir = scratch("straight");
+    let straight = network(1);
+    run(&straight, 4, &straight_dir, false, &spiral_loader(0, 5, 16)).unwrap();
+
+    let split_dir = scratch("split");
+    let first = network(1);
+    run(&first, 2, &split_dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    drop(first);
+    // Fresh objects: another initialisation, a new loader and trainer; only the files carry over.
+    let second = network(12345);
+    let history = run(&second, 4, &split_dir, true, &spiral_loader(0, 5, 16)).unwrap();
+
+    assert_eq!(history.epochs.len(), 4);
+    assert_eq!(bits(&straight.state_dict()), bits(&second.state_dict()));
+    // The metrics of the resumed run continue the saved history.
+    let csv = std::fs::read_to_string(split_dir.join("metrics.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 5);
+}
+
+#[test]
+fn resuming_with_another_shuffle_seed_is_an_error() {
+    let dir = scratch("wrong_loader");
+    let model = network(1);
+    run(&model, 2, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    let fresh = network(2);
+    let e = run(&fresh, 4, &dir, true, &spiral_loader(0, 6, 16)).unwrap_err();
+    assert!(matches!(e, ModelsError::Checkpoint { .. }), "{e}");
+    assert!(e.to_string().contains("shuffle seed"), "{e}");
+}
+
+#[test]
+fn the_checkpoint_records_the_epoch_the_loader_and_the_history() {
+    let dir = scratch("checkpoint_files");
+    let model = network(3);
+    run(&model, 2, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    let cp = dir.join("checkpoint");
+    for f in ["model.safetensors", "optimizer.json", "trainer.json"] {
+        assert!(cp.join(f).is_file(), "{f}");
+    }
+    let state: TrainerCheckpoint =
+        serde_json::from_slice(&std::fs::read(cp.join("trainer.json")).unwrap()).unwrap();
+    assert_eq!((state.epochs_done, state.history.len()), (2, 2));
+    assert_eq!(state.loader, LoaderState::of(&spiral_loader(0, 5, 16), 2));
+    assert!(state.scheduler.is_some());
+    let weights = StateDict::load_safetensors(cp.join("model.safetensors")).unwrap();
+    assert!(weights.contains_key("1.running_mean") && weights.contains_key("3.step"));
+}
+
+/// Training loss: real cross-entropy. Validation loss (evaluation runs without gradients): the
+/// next value of a script, so that the stopping epoch is known in advance.
+struct ScriptedValidation {
+    script: Vec<f32>,
+    calls: Mutex<usize>,
+}
+
+impl Criterion<f32, i64> for ScriptedValidation {
+    fn loss(&self, output: &Var<f32>, target: &Tensor<i64>) -> Result<Var<f32>> {
+        if is_grad_enabled() {
+            return CrossEntropyLoss.loss(output, target);
+        }
+        let mut calls = self.calls.lock().unwrap();
+        let v = self.script[*calls];
+        *calls += 1;
+        Ok(Var::constant(Tensor::scalar(v)))
+    }
+}
+
+fn scripted_fit(
+    epochs: usize,
+    rule: Option<EarlyStopping>,
+) -> (Sequential, scalpel_models::History) {
+    let model: Sequential = Mlp::new(&[2, 8, 3]).build(&mut Rng::seed(4)).unwrap();
+    let opt = Sgd::new(
+        model.parameters(),
+        SgdConfig {
+            lr: 0.1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let criterion = ScriptedValidation {
+        script: vec![1.0, 0.8, 0.9, 0.85, 0.7, 0.6, 0.5],
+        calls: Mutex::new(0),
+    };
+    let mut trainer = Trainer::new(&model, opt, criterion)
+        .epochs(epochs)
+        .progress(Progress::Silent);
+    if let Some(rule) = rule {
+        trainer = trainer.early_stopping(rule);
+    }
+    // One validation batch per epoch: one scripted value per epoch.
+    let val = spiral_loader(8, 0, 1000);
+    let history = trainer.fit(&spiral_loader(0, 1, 30), Some(&val)).unwrap();
+    drop(trainer);
+    (model, history)
+}
+
+#[test]
+fn early_stopping_stops_at_the_right_epoch_on_a_scripted_validation_sequence() {
+    // Validation losses 1.0, 0.8, 0.9, 0.85, …: best at epoch 2; with patience 2, epochs 3 and
+    // 4 do not improve, so training stops after epoch 4 of 7.
+    let (model, history) = scripted_fit(7, Some(EarlyStopping::new(2)));
+    assert_eq!(history.epochs.len(), 4);
+    assert_eq!(history.best_epoch, Some(2));
+    assert!(history.stopped_early);
+    let vals: Vec<f32> = history
+        .epochs
+        .iter()
+        .map(|m| m.val_loss.unwrap() as f32)
+        .collect();
+    assert_eq!(vals, [1.0, 0.8, 0.9, 0.85]);
+    // The best weights are restored: those of a run that trained exactly two epochs.
+    let (two_epochs, _) = scripted_fit(2, None);
+    assert_eq!(bits(&model.state_dict()), bits(&two_epochs.state_dict()));
+}
+
+#[test]
+fn early_stopping_on_validation_figures_needs_a_validation_loader() {
+    let model: Sequential = Mlp::new(&[2, 3]).build(&mut Rng::seed(0)).unwrap();
+    let opt = Sgd::new(model.parameters(), SgdConfig::default()).unwrap();
+    let mut trainer = Trainer::new(&model, opt, CrossEntropyLoss)
+        .early_stopping(EarlyStopping::new(1))
+        .progress(Progress::Silent);
+    let e = trainer.fit(&spiral_loader(0, 1, 30), None).unwrap_err();
+    assert!(e.to_string().contains("no validation loader"), "{e}");
+}
+
+/// A minimal XML well-formedness check: every tag closes in order, attributes are quoted, text
+/// holds no raw `<` and only the five predefined entities.
+fn assert_well_formed_xml(text: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = text.trim_start();
+    let prolog = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+    assert!(rest.starts_with(prolog), "no XML declaration");
+    rest = &rest[prolog.len()..];
+    let mut roots = 0;
+    while let Some(open) = rest.find('<') {
+        check_text(&rest[..open]);
+        assert!(
+            !stack.is_empty() || rest[..open].trim().is_empty(),
+            "text outside the root"
+        );
+        let close = rest[open..].find('>').expect("unterminated tag") + open;
+        let tag = &rest[open + 1..close];
+        assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            let top = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            assert_eq!(top, name.trim(), "</{name}> closes <{top}>");
+        } else {
+            let self_closing = tag.ends_with('/');
+            let body = tag.trim_end_matches('/');
+            let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
+            let name = &body[..name_end];
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "bad tag name {name:?}"
+            );
+            check_attributes(&body[name_end..]);
+            if stack.is_empty() {
+                roots += 1;
+            }
+            if !self_closing {
+                stack.push(name.to_string());
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    assert!(rest.trim().is_empty(), "text after the root");
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    assert_eq!(roots, 1, "one root element");
+}
+
+fn check_attributes(mut attrs: &str) {
+    loop {
+        attrs = attrs.trim_start();
+        if attrs.is_empty() {
+            return;
+        }
+        let eq = attrs.find('=').expect("attribute without a value");
+        let name = attrs[..eq].trim();
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':'),
+            "bad attribute name {name:?}"
+        );
+        let value = &attrs[eq + 1..];
+        assert!(value.starts_with('"'), "unquoted value of {name}");
+        let end = value[1..].find('"').expect("unterminated value") + 1;
+        check_text(&value[1..end]);
+        attrs = &value[end + 1..];
+    }
+}
+
+fn check_text(text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        let entity = &rest[amp..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| entity.starts_with(e)),
+            "bare & in {text:?}"
+        );
+        rest = &rest[amp + 1..];
+    }
+}
+
+#[test]
+fn the_well_formedness_check_rejects_broken_xml() {
+    let ok =
+        r#"<?xml version="1.0" encoding="UTF-8"?><svg a="1"><g><text>x &lt; y</text></g></svg>"#;
+    assert_well_formed_xml(ok);
+    for bad in [
+        r#"<?xml version="1.0" encoding="UTF-8"?><svg><g></svg>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><svg a=1></svg>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><svg><text>a & b</text></svg>"#,
+    ] {
+        assert!(
+            std::panic::catch_unwind(|| assert_well_formed_xml(bad)).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_run_folder_gets_a_metrics_csv_and_well_formed_curves() {
+    let dir = scratch("run_files");
+    let model = network(5);
+    run(&model, 3, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(METRICS_HEADER));
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|f| f.parse::<f64>().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), 7);
+        assert_eq!(row[0], (i + 1) as f64);
+        assert!((0.0..=1.0).contains(&row[2]) && (0.0..=1.0).contains(&row[4]));
+        assert!(row[5] > 0.0 && row[6] >= 0.0);
+    }
+
+    let svg = std::fs::read_to_string(dir.join("curves.svg")).unwrap();
+    assert_well_formed_xml(&svg);
+    assert_eq!(
+        svg.matches(r#"class="chart""#).count(),
+        2,
+        "loss and accuracy panels"
+    );
+    assert_eq!(
+        svg.matches(r#"class="series""#).count(),
+        4,
+        "train and validation in each"
+    );
+    assert!(svg.contains(">validation</text>"));
+    assert!(dir.join("model.safetensors").is_file());
+}
