@@ -32,6 +32,9 @@ const LAMBDAS: [f64; 10] = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 1
 const TINY: f64 = 1e-6;
 
 type Xy = (Tensor<f64>, Tensor<f64>);
+type Error = Box<dyn std::error::Error>;
+/// One point of a learning curve: (training samples m, training error, validation error).
+type CurvePoint = (usize, f64, f64);
 
 fn main() -> ExitCode {
     match run() {
@@ -43,7 +46,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Error> {
     let dir = scalpel::data::data_dir::data_dir().join("book");
     let train = book::water::<f64>(&dir, WaterSplit::Train)?;
     let val = book::water::<f64>(&dir, WaterSplit::Val)?;
@@ -61,9 +64,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Polynomial features x … x⁸, standardised with the training set's statistics only.
     let poly = |x: &Tensor<f64>| polynomial_features(x, DEGREE);
     let scaler = Standardizer::fit(&poly(&train.0)?)?;
-    let features = |(x, y): &Xy| -> Result<Xy, Box<dyn std::error::Error>> {
-        Ok((scaler.transform(&poly(x)?)?, y.clone()))
-    };
+    let features =
+        |(x, y): &Xy| -> Result<Xy, Error> { Ok((scaler.transform(&poly(x)?)?, y.clone())) };
     let (train, val, test) = (features(&train)?, features(&val)?, features(&test)?);
 
     // Validation curve: pick λ by the validation error.
@@ -110,7 +112,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let out = Path::new("runs/regularized_regression_water");
     std::fs::create_dir_all(out)?;
-    let lc = |title: String, points: &[(usize, f64, f64)]| Chart {
+    let lc = |title: String, points: &[CurvePoint]| Chart {
         title,
         x_label: "training samples".into(),
         y_label: "error".into(),
@@ -152,11 +154,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// (m, train error on the first m samples, validation error) for m = 1 … 12.
-fn learning_curve(
-    train: &Xy,
-    val: &Xy,
-    lambda: f64,
-) -> Result<Vec<(usize, f64, f64)>, Box<dyn std::error::Error>> {
+fn learning_curve(train: &Xy, val: &Xy, lambda: f64) -> Result<Vec<CurvePoint>, Error> {
     let n = train.0.dims()[0];
     let mut points = Vec::new();
     for m in 1..=n {

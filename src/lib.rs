@@ -8,10 +8,10 @@
 //! |---|---|
 //! | [`tensor`] (`scalpel-tensor`) | n-d strided tensors and every numeric kernel |
 //! | [`autograd`] (`scalpel-autograd`) | reverse-mode automatic differentiation, gradcheck |
-//! | `scalpel-nn` | modules, layers, losses, initialisation, state dicts |
+//! | [`nn`] (`scalpel-nn`) | modules, layers, losses, initialisation, state dicts |
 //! | [`optim`] (`scalpel-optim`) | optimizers, schedules, gradient clipping |
 //! | [`data`] (`scalpel-data`) | datasets, loaders, file formats |
-//! | `scalpel-models` | the book's models and the Trainer |
+//! | [`models`] (`scalpel-models`) | the book's models and the Trainer |
 //!
 //! ```
 //! use scalpel::prelude::*;
@@ -23,12 +23,16 @@
 
 pub use scalpel_autograd as autograd;
 pub use scalpel_data as data;
+pub use scalpel_models as models;
+pub use scalpel_nn as nn;
 pub use scalpel_optim as optim;
 pub use scalpel_tensor as tensor;
 
 /// The names most programs need, in one import: `use scalpel::prelude::*;`.
 pub mod prelude {
     pub use scalpel_autograd::{grad, no_grad, AutogradError, BackwardOptions, Var};
+    pub use scalpel_models::{Mlp, Trainer};
+    pub use scalpel_nn::{Module, Sequential};
     pub use scalpel_optim::{clip_grad_norm, Adam, AdamW, LrScheduler, Optimizer, Sgd};
     pub use scalpel_tensor::random::Rng;
     pub use scalpel_tensor::{DType, Element, Float, Numeric, Shape, Tensor, TensorError};

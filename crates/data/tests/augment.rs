@@ -20,7 +20,14 @@ fn plane(x: &Tensor<f32>, i: usize, k: usize) -> Vec<Vec<f32>> {
 }
 
 /// The `ch × cw` window at `(top, left)` of `img` padded with `p` zeros.
-fn padded_window(img: &[Vec<f32>], p: usize, top: usize, left: usize, ch: usize, cw: usize) -> Vec<Vec<f32>> {
+fn padded_window(
+    img: &[Vec<f32>],
+    p: usize,
+    top: usize,
+    left: usize,
+    ch: usize,
+    cw: usize,
+) -> Vec<Vec<f32>> {
     let (h, w) = (img.len(), img[0].len());
     (0..ch)
         .map(|r| {
@@ -42,7 +49,9 @@ fn padded_window(img: &[Vec<f32>], p: usize, top: usize, left: usize, ch: usize,
 fn random_crop_cuts_a_window_of_the_zero_padded_image_shared_by_its_channels() {
     let (p, ch, cw) = (2, 5, 4);
     let x = numbered([40, 3, 6, 5]);
-    let y = RandomCrop::new((ch, cw), p).apply(&x, &mut Rng::seed(1)).unwrap();
+    let y = RandomCrop::new((ch, cw), p)
+        .apply(&x, &mut Rng::seed(1))
+        .unwrap();
     assert_eq!(y.dims(), [40, 3, ch, cw]);
     let mut offsets = std::collections::BTreeSet::new();
     for i in 0..40 {
@@ -54,7 +63,10 @@ fn random_crop_cuts_a_window_of_the_zero_padded_image_shared_by_its_channels() {
         assert_eq!(found.len(), 1, "image {i}: windows {found:?}");
         let (t, l) = found[0];
         for k in 1..3 {
-            assert_eq!(padded_window(&plane(&x, i, k), p, t, l, ch, cw), plane(&y, i, k));
+            assert_eq!(
+                padded_window(&plane(&x, i, k), p, t, l, ch, cw),
+                plane(&y, i, k)
+            );
         }
         offsets.insert((t, l));
     }
@@ -67,7 +79,9 @@ fn random_crop_reaches_every_offset_uniformly() {
     // A 1×1 image padded by 1 and cropped to 1×1: the output is the pixel exactly when the
     // window sits on it, one offset in nine.
     let x = Tensor::<f32>::ones([9000, 1, 1, 1]);
-    let y = RandomCrop::new((1, 1), 1).apply(&x, &mut Rng::seed(2)).unwrap();
+    let y = RandomCrop::new((1, 1), 1)
+        .apply(&x, &mut Rng::seed(2))
+        .unwrap();
     let hits = y.to_vec().iter().filter(|&&v| v == 1.0).count();
     assert!((hits as f64 - 1000.0).abs() < 120.0, "{hits} of 9000");
 }
@@ -75,7 +89,9 @@ fn random_crop_reaches_every_offset_uniformly() {
 #[test]
 fn random_crop_without_padding_to_the_full_size_is_the_identity() {
     let x = numbered([3, 2, 4, 5]);
-    let y = RandomCrop::new((4, 5), 0).apply(&x, &mut Rng::seed(3)).unwrap();
+    let y = RandomCrop::new((4, 5), 0)
+        .apply(&x, &mut Rng::seed(3))
+        .unwrap();
     assert_eq!(y, x);
 }
 
@@ -91,7 +107,9 @@ fn random_crop_is_seeded() {
 #[test]
 fn random_crop_rejects_a_crop_larger_than_the_padded_image_and_non_batches() {
     let crop = RandomCrop::new((10, 3), 1);
-    let err = crop.apply(&numbered([1, 1, 7, 7]), &mut Rng::seed(0)).unwrap_err();
+    let err = crop
+        .apply(&numbered([1, 1, 7, 7]), &mut Rng::seed(0))
+        .unwrap_err();
     assert!(matches!(err, DataError::InvalidArgument { .. }));
     assert!(err.to_string().contains("does not fit"), "{err}");
     let flat = Tensor::<f32>::zeros([4, 784]);
@@ -102,7 +120,9 @@ fn random_crop_rejects_a_crop_larger_than_the_padded_image_and_non_batches() {
 #[test]
 fn horizontal_flip_mirrors_every_row_of_a_flipped_image_and_leaves_the_others() {
     let x = numbered([200, 2, 3, 4]);
-    let y = RandomHorizontalFlip::default().apply(&x, &mut Rng::seed(6)).unwrap();
+    let y = RandomHorizontalFlip::default()
+        .apply(&x, &mut Rng::seed(6))
+        .unwrap();
     let mut flipped = 0;
     for i in 0..200 {
         let mirrored: Vec<Vec<Vec<f32>>> = (0..2)
@@ -125,7 +145,10 @@ fn horizontal_flip_mirrors_every_row_of_a_flipped_image_and_leaves_the_others() 
         }
     }
     // Binomial(200, 0.5): standard deviation ≈ 7.
-    assert!((flipped as i64 - 100).abs() < 30, "{flipped} of 200 flipped");
+    assert!(
+        (flipped as i64 - 100).abs() < 30,
+        "{flipped} of 200 flipped"
+    );
 }
 
 #[test]
@@ -142,7 +165,11 @@ fn horizontal_flip_with_probability_one_reverses_the_width_axis_and_zero_does_no
 #[test]
 fn normalize_maps_each_channel_with_its_own_statistics() {
     // Channel 0: (x − 1)/2, channel 1: (x − 10)/5.
-    let x = Tensor::from_vec(vec![1.0f32, 3.0, 10.0, 20.0, 5.0, -1.0, 0.0, 15.0], [2, 2, 1, 2]).unwrap();
+    let x = Tensor::from_vec(
+        vec![1.0f32, 3.0, 10.0, 20.0, 5.0, -1.0, 0.0, 15.0],
+        [2, 2, 1, 2],
+    )
+    .unwrap();
     let norm = Normalize::new(vec![1.0, 10.0], vec![2.0, 5.0]).unwrap();
     assert_eq!(
         norm.apply(&x).unwrap().to_vec(),

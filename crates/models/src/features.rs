@@ -40,7 +40,7 @@ pub fn polynomial_features<T: Float>(x: &Tensor<T>, degree: usize) -> Result<Ten
         let mut power = v;
         for _ in 0..degree {
             out.push(power);
-            power = power * v;
+            power *= v;
         }
     }
     Ok(Tensor::from_vec(out, [n, degree])?)

@@ -2,8 +2,8 @@
 
 use scalpel_autograd::{no_grad, Var};
 use scalpel_models::cnn::{
-    BasicBlock, BookCnn, InceptionBlock, LeNet5, NinBlock, SmallInception, SmallNiN,
-    SmallResNet, SmallVgg, VggBlock,
+    BasicBlock, BookCnn, InceptionBlock, LeNet5, NinBlock, SmallInception, SmallNiN, SmallResNet,
+    SmallVgg, VggBlock,
 };
 use scalpel_nn::{cross_entropy, Module, Reduction};
 use scalpel_tensor::{Rng, Tensor};
@@ -63,6 +63,35 @@ fn lenet5_maps_mnist_images_to_ten_logits_through_400_features() {
 }
 
 #[test]
+fn lenet5_features_equal_relu_then_pool_in_values_and_gradients() {
+    // LeNet5 pools before its ReLUs (cheaper, and equal because ReLU is monotone); compare with
+    // the textbook order built from the same convolutions.
+    let net: LeNet5 = LeNet5::new(&mut Rng::seed(9));
+    let children = net.children();
+    let (conv1, conv2) = (children[0].1, children[1].1);
+    let pool = |h: Var<f32>| h.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
+    let x = Var::parameter(Rng::seed(10).normal([4, 1, 28, 28], 0.0f32, 1.0).unwrap());
+    let textbook = pool(conv1.forward(&x).unwrap().relu().unwrap());
+    let textbook = pool(conv2.forward(&textbook).unwrap().relu().unwrap())
+        .flatten(1, -1)
+        .unwrap();
+    let ours = net.features(&x).unwrap();
+    assert_eq!(ours.value(), textbook.value());
+    let r = Var::constant(Rng::seed(11).normal([4, 400], 0.0f32, 1.0).unwrap());
+    let grad_of = |y: &Var<f32>| {
+        let g = scalpel_autograd::grad(
+            &[y.mul(&r).unwrap().sum_all().unwrap()],
+            None,
+            std::slice::from_ref(&x),
+            false,
+        )
+        .unwrap();
+        g[0].as_ref().unwrap().value()
+    };
+    assert_eq!(grad_of(&ours), grad_of(&textbook));
+}
+
+#[test]
 fn lenet5_learns_a_fixed_batch_by_heart_with_sgd() {
     let net: LeNet5 = LeNet5::new(&mut Rng::seed(3));
     let x = images(4, &[16, 1, 28, 28]);
@@ -99,10 +128,20 @@ fn book_cnn_flattens_four_4x4_maps_into_64_features() {
 #[test]
 fn vgg_block_keeps_the_size_through_its_convolutions_then_halves_it() {
     let block: VggBlock = VggBlock::new(3, 4, 8, &mut Rng::seed(0));
-    let names: Vec<String> = names_and_shapes(&block).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = names_and_shapes(&block)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(
         names,
-        ["convs.0.weight", "convs.0.bias", "convs.1.weight", "convs.1.bias", "convs.2.weight", "convs.2.bias"]
+        [
+            "convs.0.weight",
+            "convs.0.bias",
+            "convs.1.weight",
+            "convs.1.bias",
+            "convs.2.weight",
+            "convs.2.bias"
+        ]
     );
     let y = block.forward(&images(1, &[2, 4, 10, 9])).unwrap();
     assert_eq!(y.dims(), [2, 8, 5, 4]);
@@ -135,12 +174,29 @@ fn basic_block_projects_the_shortcut_only_when_the_shape_changes() {
     assert_eq!(same.forward(&x).unwrap().dims(), [2, 8, 9, 9]);
     assert_eq!(strided.forward(&x).unwrap().dims(), [2, 8, 5, 5]);
     assert_eq!(wider.forward(&x).unwrap().dims(), [2, 16, 9, 9]);
-    let names: Vec<String> = names_and_shapes(&strided).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = names_and_shapes(&strided)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(
         names,
-        ["conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias", "downsample.0.weight", "downsample.1.weight", "downsample.1.bias"]
+        [
+            "conv1.weight",
+            "bn1.weight",
+            "bn1.bias",
+            "conv2.weight",
+            "bn2.weight",
+            "bn2.bias",
+            "downsample.0.weight",
+            "downsample.1.weight",
+            "downsample.1.bias"
+        ]
     );
-    let buffers: Vec<String> = strided.named_buffers().into_iter().map(|(n, _)| n).collect();
+    let buffers: Vec<String> = strided
+        .named_buffers()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert!(buffers.contains(&"downsample.1.running_mean".to_string()));
 }
 
@@ -187,7 +243,10 @@ fn nin_block_and_small_nin_end_in_one_averaged_map_per_class() {
     let logits = net.forward(&x).unwrap();
     assert_eq!(logits.dims(), [3, 10]);
     // No fully connected layer: every weight is a convolution's.
-    assert!(net.parameters().iter().all(|p| p.rank() == 4 || p.rank() == 1));
+    assert!(net
+        .parameters()
+        .iter()
+        .all(|p| p.rank() == 4 || p.rank() == 1));
     net.train(true);
     assert_every_parameter_gets_a_gradient(&net, &x);
 }

@@ -345,3 +345,33 @@ fn a_run_folder_gets_a_metrics_csv_and_well_formed_curves() {
     assert!(svg.contains(">validation</text>"));
     assert!(dir.join("model.safetensors").is_file());
 }
+
+/// Records, on each loss call, whether gradients were being recorded.
+struct RecordsGradMode(Mutex<Vec<bool>>);
+
+impl Criterion<f32, i64> for RecordsGradMode {
+    fn loss(&self, output: &Var<f32>, target: &Tensor<i64>) -> Result<Var<f32>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(is_grad_enabled() && output.requires_grad());
+        CrossEntropyLoss.loss(output, target)
+    }
+    fn correct(&self, output: &Tensor<f32>, target: &Tensor<i64>) -> Result<Option<usize>> {
+        CrossEntropyLoss.correct(output, target)
+    }
+}
+
+#[test]
+fn evaluation_records_no_graph_runs_in_eval_mode_and_restores_the_mode() {
+    let model = network(6);
+    let before = bits(&model.state_dict());
+    let criterion = RecordsGradMode(Mutex::new(Vec::new()));
+    let result = scalpel_models::evaluate(&model, &criterion, &spiral_loader(0, 1, 50)).unwrap();
+    assert_eq!(result.samples, 120);
+    assert!(result.accuracy.is_some());
+    assert_eq!(*criterion.0.lock().unwrap(), [false, false, false]);
+    // Eval mode: batch norm did not update its statistics, dropout drew no mask.
+    assert_eq!(bits(&model.state_dict()), before);
+    assert!(model.is_training());
+}

@@ -58,9 +58,7 @@ impl RandomCrop {
         if ch > ph || cw > pw || ch == 0 || cw == 0 {
             return Err(DataError::arg(
                 op,
-                format!(
-                    "a {ch}x{cw} crop does not fit a {h}x{w} image padded by {p} ({ph}x{pw})"
-                ),
+                format!("a {ch}x{cw} crop does not fit a {h}x{w} image padded by {p} ({ph}x{pw})"),
             ));
         }
         let src = row_major(x);

@@ -13,7 +13,10 @@ pub(super) fn batch_dims<T: Element>(op: &'static str, x: &Tensor<T>) -> Result<
         [n, c, h, w] => Ok([n, c, h, w]),
         _ => Err(DataError::arg(
             op,
-            format!("expected an image batch (N, C, H, W), got shape {}", x.shape()),
+            format!(
+                "expected an image batch (N, C, H, W), got shape {}",
+                x.shape()
+            ),
         )),
     }
 }

@@ -69,7 +69,8 @@ impl<T: Float> Normalize<T> {
             ));
         }
         let data = row_major(x);
-        let planes = |k: usize| (0..n).flat_map(move |i| ((i * c + k) * h * w)..((i * c + k + 1) * h * w));
+        let planes =
+            |k: usize| (0..n).flat_map(move |i| ((i * c + k) * h * w)..((i * c + k + 1) * h * w));
         let (mut mean, mut std) = (Vec::with_capacity(c), Vec::with_capacity(c));
         for k in 0..c {
             // Two passes in f64: the mean, then the spread around it.

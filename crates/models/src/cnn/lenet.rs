@@ -71,16 +71,11 @@ impl<T: Float> LeNet5<T> {
             )
             .into());
         }
-        let h = self
-            .conv1
-            .forward(x)?
-            .relu()?
-            .max_pool2d((2, 2), (2, 2), (0, 0))?;
-        let h = self
-            .conv2
-            .forward(&h)?
-            .relu()?
-            .max_pool2d((2, 2), (2, 2), (0, 0))?;
+        // ReLU then max-pool, computed as max-pool then ReLU: ReLU is monotone, so
+        // max(relu(a), relu(b)) = relu(max(a, b)) exactly, and the ReLU sees 4 times fewer values.
+        let pool = |h: Var<T>| h.max_pool2d((2, 2), (2, 2), (0, 0))?.relu();
+        let h = pool(self.conv1.forward(x)?)?;
+        let h = pool(self.conv2.forward(&h)?)?;
         h.flatten(1, -1)
     }
 }

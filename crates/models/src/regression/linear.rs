@@ -99,7 +99,7 @@ impl<T: Float> LinearRegression<T> {
     /// [`ModelsError::Singular`] when XᵀX + λ·I₀ is singular (for example, fewer distinct samples
     /// than parameters without regularisation).
     pub fn fit_normal_equation(x: &Tensor<T>, y: &Tensor<T>, l2: f64) -> Result<Self> {
-        let (n, d) = check_xy("LinearRegression::fit_normal_equation", x, y)?;
+        let (_, d) = check_xy("LinearRegression::fit_normal_equation", x, y)?;
         if !(l2 >= 0.0 && l2.is_finite()) {
             return Err(ModelsError::arg(
                 "LinearRegression::fit_normal_equation",
@@ -123,10 +123,10 @@ impl<T: Float> LinearRegression<T> {
         let row = |i: usize, j: usize| if j < d { xs[i * d + j] } else { 1.0 };
         let mut a = vec![0.0; p * p];
         let mut b = vec![0.0; p];
-        for i in 0..n {
+        for (i, &yi) in ys.iter().enumerate() {
             for j in 0..p {
                 let xij = row(i, j);
-                b[j] += xij * ys[i];
+                b[j] += xij * yi;
                 for k in 0..p {
                     a[j * p + k] += xij * row(i, k);
                 }

@@ -10,7 +10,7 @@ use crate::error::{ModelsError, Result};
 ///
 /// `forward` returns the logits `[n, 1]`, so the loss is
 /// [`binary_cross_entropy_with_logits`](scalpel_nn::binary_cross_entropy_with_logits) (the
-/// book's `BCE_loss_grad`, stable for large |z|) — the [`BceWithLogits`](crate::BceWithLogits)
+/// book's `BCE_loss_grad`, stable for large |z|) — the [`BCEWithLogitsLoss`](crate::BCEWithLogitsLoss)
 /// criterion of the [`Trainer`](crate::Trainer), which also counts accuracy. Parameters:
 /// `weight` `(1, d)` and `bias` `(1,)`.
 ///

@@ -9,7 +9,7 @@ use crate::error::{ModelsError, Result};
 /// Softmax regression: logits z = x·W + b for `classes` classes, probabilities softmax(z).
 ///
 /// `forward` returns the logits `[n, classes]`; the loss is the fused softmax cross-entropy
-/// ([`CrossEntropy`](crate::CrossEntropy) in the [`Trainer`](crate::Trainer)), plus the book's
+/// ([`CrossEntropyLoss`](crate::CrossEntropyLoss) in the [`Trainer`](crate::Trainer)), plus the book's
 /// L2 term reg·ΣW² (no ½, the bias not penalised) when asked for, as in [`loss`](Self::loss).
 ///
 /// The weight is stored `(classes, d)` like PyTorch's `Linear`; the book writes W as

@@ -71,10 +71,10 @@ impl History {
 ///
 /// The run folder ([`run_dir`](Self::run_dir)), when set, receives after every epoch
 /// `metrics.csv` (epoch, train loss, train acc, val loss, val acc, lr, seconds), `curves.svg`
-/// (loss and accuracy per epoch) and the `checkpoint/` folder (see [`checkpoint`](self) files:
-/// [`TrainerCheckpoint`]), and at the end `model.safetensors`. A run continued with
-/// [`resume`](Self::resume) on fresh objects gives bit-for-bit the parameters of an
-/// uninterrupted run.
+/// (loss and accuracy per epoch) and the `checkpoint/` folder (model state dict as safetensors,
+/// optimizer state and [`TrainerCheckpoint`] as JSON), and at the end `model.safetensors`. A
+/// run continued with [`resume`](Self::resume) on fresh objects gives bit-for-bit the
+/// parameters of an uninterrupted run.
 ///
 /// ```
 /// use scalpel_data::{synthetic, DataLoader, TensorDataset};

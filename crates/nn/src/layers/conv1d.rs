@@ -60,8 +60,12 @@ impl<T: Float> Conv1d<T> {
             g > 0 && in_channels % g == 0 && out_channels % g == 0,
             "Conv1d: groups {g} must divide in_channels {in_channels} and out_channels {out_channels}"
         );
-        let (weight, bias) =
-            conv_parameters(&[out_channels, in_channels / g, kernel], out_channels, bias, rng);
+        let (weight, bias) = conv_parameters(
+            &[out_channels, in_channels / g, kernel],
+            out_channels,
+            bias,
+            rng,
+        );
         Conv1d {
             weight,
             bias,
@@ -122,12 +126,9 @@ impl<T: Float> Conv1d<T> {
 impl<T: Float> Module<T> for Conv1d<T> {
     fn forward(&self, x: &Var<T>) -> Result<Var<T>> {
         if x.rank() != 3 {
-            return Err(TensorError::shape(
-                "Conv1d",
-                &x.shape(),
-                "input must be (N, C_in, L)",
-            )
-            .into());
+            return Err(
+                TensorError::shape("Conv1d", &x.shape(), "input must be (N, C_in, L)").into(),
+            );
         }
         x.conv1d(&self.weight, self.bias.as_ref(), self.params)
     }

@@ -89,9 +89,16 @@ fn naive_conv2d_names_the_shapes_that_do_not_fit() {
     let conv: NaiveConv2d<f64> = NaiveConv2d::new(3, 2, (5, 5), &mut Rng::seed(0));
     let wrong_channels = conv.forward(&Var::constant(Tensor::zeros([1, 2, 8, 8])));
     let message = wrong_channels.err().unwrap().to_string();
-    assert!(message.contains("naive_conv2d") && message.contains("channels"), "{message}");
+    assert!(
+        message.contains("naive_conv2d") && message.contains("channels"),
+        "{message}"
+    );
     let too_small = conv.forward(&Var::constant(Tensor::zeros([1, 3, 4, 4])));
-    assert!(too_small.err().unwrap().to_string().contains("does not fit"));
+    assert!(too_small
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("does not fit"));
 }
 
 #[test]
@@ -167,7 +174,8 @@ fn conv_transpose2d_output_size_follows_the_book_formula() {
         output_padding: (2, 1),
         ..Default::default()
     };
-    let up: ConvTranspose2d = ConvTranspose2d::with_params(2, 5, (4, 5), p, true, &mut Rng::seed(0));
+    let up: ConvTranspose2d =
+        ConvTranspose2d::with_params(2, 5, (4, 5), p, true, &mut Rng::seed(0));
     let y = up
         .forward(&Var::constant(Tensor::zeros([1, 2, 6, 7])))
         .unwrap();
@@ -251,7 +259,10 @@ fn dropout2d_drops_whole_channels_and_scales_the_rest() {
         }
     }
     // 2048 channels, 512 expected dropped, standard deviation ≈ 19.6.
-    assert!((dropped as i64 - 512).abs() < 80, "{dropped} channels dropped");
+    assert!(
+        (dropped as i64 - 512).abs() < 80,
+        "{dropped} channels dropped"
+    );
 }
 
 #[test]
@@ -264,7 +275,10 @@ fn dropout2d_is_the_identity_in_eval_mode_and_seeded_in_training() {
         Module::<f64>::forward(&again, &x).unwrap().value()
     );
     Module::<f64>::eval(&drop);
-    assert_eq!(Module::<f64>::forward(&drop, &x).unwrap().value(), x.value());
+    assert_eq!(
+        Module::<f64>::forward(&drop, &x).unwrap().value(),
+        x.value()
+    );
     let bad = scalpel_nn::functional::dropout2d(&x, 1.5, true, &mut Rng::seed(0));
     assert!(bad.is_err());
 }

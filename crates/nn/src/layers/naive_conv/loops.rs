@@ -78,7 +78,7 @@ pub(crate) fn forward<T: Float>(g: &Geometry, x: &[T], w: &[T], b: Option<&[T]>)
     let mut y = vec![T::zero(); g.n * g.f * g.oh * g.ow];
     g.for_each_output(|n, f, oh_i, ow_i, out| {
         let mut sum = b.map_or(T::zero(), |b| b[f]);
-        g.for_each_tap(n, f, oh_i, ow_i, |xi, wi| sum = sum + x[xi] * w[wi]);
+        g.for_each_tap(n, f, oh_i, ow_i, |xi, wi| sum += x[xi] * w[wi]);
         y[out] = sum;
     });
     y
@@ -99,10 +99,10 @@ pub(crate) fn backward<T: Float>(
     let mut db = vec![T::zero(); g.f];
     g.for_each_output(|n, f, oh_i, ow_i, out| {
         let grad = dy[out];
-        db[f] = db[f] + grad;
+        db[f] += grad;
         g.for_each_tap(n, f, oh_i, ow_i, |xi, wi| {
-            dx[xi] = dx[xi] + grad * w[wi];
-            dw[wi] = dw[wi] + grad * x[xi];
+            dx[xi] += grad * w[wi];
+            dw[wi] += grad * x[xi];
         });
     });
     (dx, dw, db)

@@ -110,7 +110,13 @@ impl<T: Float> NaiveConv2d<T> {
 
 impl<T: Float> Module<T> for NaiveConv2d<T> {
     fn forward(&self, x: &Var<T>) -> Result<Var<T>> {
-        naive_conv2d(x, &self.weight, self.bias.as_ref(), self.stride, self.padding)
+        naive_conv2d(
+            x,
+            &self.weight,
+            self.bias.as_ref(),
+            self.stride,
+            self.padding,
+        )
     }
     fn local_parameters(&self) -> Vec<(String, Var<T>)> {
         named(&self.weight, self.bias.as_ref())
@@ -127,13 +133,9 @@ fn check_parameters(
         );
     }
     match bias {
-        Some(b) if b.dims() != [weight.dims()[0]] => Err(TensorError::mismatch(
-            "naive_conv2d",
-            weight,
-            b,
-            "bias must be (F,)",
-        )
-        .into()),
+        Some(b) if b.dims() != [weight.dims()[0]] => {
+            Err(TensorError::mismatch("naive_conv2d", weight, b, "bias must be (F,)").into())
+        }
         _ => Ok(()),
     }
 }
