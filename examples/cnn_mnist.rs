@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Inputs are normalised as usual for MNIST, (pixel/255 − 0.1307)/0.3081, shape (N, 1, 28, 28).
-//! Three epochs reach about 99 % test accuracy.
+//! Three epochs reach about 98.6 % test accuracy (the Trainer reports it after each epoch).
 
 use scalpel::data::transforms::{to_unit_interval, MapInputs, Normalize};
 use scalpel::data::{mnist, DataLoader, Dataset, Split, TensorDataset};
