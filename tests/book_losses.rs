@@ -4,8 +4,8 @@
 //! The book prints its values with seven decimals, so each check allows half a unit in the last
 //! printed place (5e-8); the hand-worked value in each comment is exact.
 
+use scalpel::nn::{binary_cross_entropy, mse_loss, nll_loss, Reduction};
 use scalpel::prelude::*;
-use scalpel_nn::{binary_cross_entropy, mse_loss, nll_loss, Reduction};
 
 /// Half a unit in the seventh decimal, where the book's printed values are rounded.
 const PRINTED: f64 = 5e-8;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use scalpel::data::data_dir::test_data_dir;
 use scalpel::data::{mnist, Split};
+use scalpel::nn::{BatchNorm1d, Flatten, Linear, Module, NameMap, ReLU, Sequential, StateDict};
 use scalpel::prelude::*;
-use scalpel_nn::{BatchNorm1d, Flatten, Linear, Module, NameMap, ReLU, Sequential, StateDict};
 use serde_json::Value;
 
 const WEIGHTS: &str = "interop/mlp_bn_mnist.safetensors";

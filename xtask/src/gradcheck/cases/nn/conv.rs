@@ -166,54 +166,68 @@ fn conv_transpose2d_cases(rng: &mut Rng) -> Vec<Case> {
     cases
 }
 
+/// One geometry of the direct loops.
+struct Direct {
+    /// Channels in and out.
+    channels: (usize, usize),
+    /// Input height and width.
+    hw: (usize, usize),
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    bias: bool,
+    /// Views of the input and of the weight.
+    views: (View, View),
+}
+
 /// The direct loops in input, weight and bias, with stride and padding, with and without bias,
 /// over non-contiguous inputs; then the module.
 fn naive_conv2d_cases(rng: &mut Rng) -> Vec<Case> {
     let n = sample::size(rng, 1, 2);
-    type Pair = (usize, usize);
-    // (channels in, out, input size, kernel, stride, padding, bias, input and weight views)
-    let plan: [(usize, usize, Pair, Pair, Pair, Pair, bool, (View, View)); 3] = [
-        (
-            2,
-            3,
-            (4, 4),
-            (3, 3),
-            (1, 1),
-            (0, 0),
-            true,
-            (View::Contiguous, View::Contiguous),
-        ),
-        (
-            1,
-            2,
-            (5, 4),
-            (3, 2),
-            (2, 1),
-            (1, 1),
-            false,
-            (View::Transposed, View::Flipped),
-        ),
-        (
-            2,
-            2,
-            (4, 5),
-            (2, 2),
-            (2, 2),
-            (1, 0),
-            true,
-            (View::Strided, View::Transposed),
-        ),
+    let plan = [
+        Direct {
+            channels: (2, 3),
+            hw: (4, 4),
+            kernel: (3, 3),
+            stride: (1, 1),
+            padding: (0, 0),
+            bias: true,
+            views: (View::Contiguous, View::Contiguous),
+        },
+        Direct {
+            channels: (1, 2),
+            hw: (5, 4),
+            kernel: (3, 2),
+            stride: (2, 1),
+            padding: (1, 1),
+            bias: false,
+            views: (View::Transposed, View::Flipped),
+        },
+        Direct {
+            channels: (2, 2),
+            hw: (4, 5),
+            kernel: (2, 2),
+            stride: (2, 2),
+            padding: (1, 0),
+            bias: true,
+            views: (View::Strided, View::Transposed),
+        },
     ];
     let mut cases: Vec<Case> = plan
         .into_iter()
-        .map(|(c, o, hw, k, stride, padding, bias, (vx, vw))| {
-            let mut inputs = vec![(vec![n, c, hw.0, hw.1], vx), (vec![o, c, k.0, k.1], vw)];
-            if bias {
+        .map(|d| {
+            let ((c, o), (h, w), k) = (d.channels, d.hw, d.kernel);
+            let mut inputs = vec![
+                (vec![n, c, h, w], d.views.0),
+                (vec![o, c, k.0, k.1], d.views.1),
+            ];
+            if d.bias {
                 inputs.push((vec![o], View::Contiguous));
             }
+            let (stride, padding) = (d.stride, d.padding);
             let label = format!(
                 "naive_conv2d k {k:?} stride {stride:?} padding {padding:?}{}",
-                if bias { " +bias" } else { "" }
+                if d.bias { " +bias" } else { "" }
             );
             several(rng, &label, &inputs, move |xs| {
                 naive_conv2d(&xs[0], &xs[1], xs.get(2), stride, padding)
