@@ -261,6 +261,54 @@ fn max_pool2d_propagates_nan() {
 }
 
 #[test]
+fn max_pool2d_2x2_fast_path_keeps_the_tie_and_nan_rule() {
+    // Values from a small set, so that windows hold ties, NaNs and −∞; odd sizes leave a row
+    // and a column out (floor mode); a transposed view checks strided inputs.
+    let pick = [f64::NEG_INFINITY, -1.0, 0.0, 1.0, f64::NAN];
+    for (seed, dims) in [
+        (1u64, [2usize, 3, 7, 9]),
+        (2, [1, 2, 6, 6]),
+        (3, [3, 1, 5, 2]),
+    ] {
+        for strided in [false, true] {
+            let mut v = Values(seed);
+            let base = v.tensor(dims, strided);
+            let x = base.map(|u| pick[((u + 2.0) * 1.25) as usize % pick.len()]);
+            let (y, idx) = x.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
+            let [n, c, h, w] = dims;
+            let (oh, ow) = (h / 2, w / 2);
+            assert_eq!(y.dims(), &[n, c, oh, ow]);
+            let (xv, yv, iv) = (x.to_vec(), y.to_vec(), idx.to_vec());
+            for p in 0..n * c {
+                for yy in 0..oh {
+                    for xx in 0..ow {
+                        // PyTorch's loop: start at −∞ and the window's first place; a larger
+                        // value or a NaN takes the place.
+                        let mut best = (f64::NEG_INFINITY, 2 * yy * w + 2 * xx);
+                        for r in 2 * yy..2 * yy + 2 {
+                            for col in 2 * xx..2 * xx + 2 {
+                                let val = xv[p * h * w + r * w + col];
+                                if val > best.0 || val.is_nan() {
+                                    best = (val, r * w + col);
+                                }
+                            }
+                        }
+                        let k = (p * oh + yy) * ow + xx;
+                        assert_eq!(iv[k], best.1 as i64, "index of window {k}");
+                        assert!(
+                            yv[k] == best.0 || (yv[k].is_nan() && best.0.is_nan()),
+                            "value of window {k}: {} != {}",
+                            yv[k],
+                            best.0
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn global_average_pooling_is_adaptive_pooling_to_one_by_one() {
     let x = Tensor::from_vec((0..24).map(f64::from).collect(), [2, 3, 2, 2]).unwrap();
     let y = x.adaptive_avg_pool2d((1, 1)).unwrap();

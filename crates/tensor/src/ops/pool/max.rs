@@ -1,9 +1,12 @@
 //! Max pooling and its backward kernel.
 
+use rayon::prelude::*;
+
 use super::for_each_plane;
 use super::geometry::PoolGeometry;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
+use crate::ops::elementwise::PARALLEL_THRESHOLD;
 use crate::shape::Shape;
 use crate::tensor::Tensor;
 
@@ -35,12 +38,33 @@ impl<T: Float> Tensor<T> {
         let x = self.contiguous();
         let x = x.as_slice().expect("contiguous");
         let (plane, out_plane) = (g.h * g.w, g.oh * g.ow);
-        // Value and index side by side, so that one parallel pass writes both.
-        let mut out = vec![(T::zero(), 0i64); g.planes() * out_plane];
-        for_each_plane(&mut out, out_plane, x.len(), |p, o| {
-            max_plane(&g, &x[p * plane..(p + 1) * plane], o);
-        });
-        let (values, indices) = out.into_iter().unzip();
+        let mut values = vec![T::zero(); g.planes() * out_plane];
+        let mut indices = vec![0i64; g.planes() * out_plane];
+        let halving = g.kernel == (2, 2) && g.stride == (2, 2) && g.padding == (0, 0);
+        let pool_plane = |p: usize, v: &mut [T], i: &mut [i64]| {
+            let x = &x[p * plane..(p + 1) * plane];
+            if halving {
+                max_plane_2x2(&g, x, v, i);
+            } else {
+                max_plane(&g, x, v, i);
+            }
+        };
+        if out_plane > 0 {
+            if x.len() >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1 {
+                values
+                    .par_chunks_mut(out_plane)
+                    .zip(indices.par_chunks_mut(out_plane))
+                    .enumerate()
+                    .for_each(|(p, (v, i))| pool_plane(p, v, i));
+            } else {
+                let planes = values
+                    .chunks_mut(out_plane)
+                    .zip(indices.chunks_mut(out_plane));
+                for (p, (v, i)) in planes.enumerate() {
+                    pool_plane(p, v, i);
+                }
+            }
+        }
         Ok((
             Tensor::from_vec_unchecked(values, g.output_shape()),
             Tensor::from_vec_unchecked(indices, g.output_shape()),
@@ -109,11 +133,14 @@ impl<T: Float> Tensor<T> {
     }
 }
 
-/// Max pooling of one plane `x` into `out` (value, flat index) pairs.
-fn max_plane<T: Float>(g: &PoolGeometry, x: &[T], out: &mut [(T, i64)]) {
-    for (y, row) in out.chunks_exact_mut(g.ow).enumerate() {
+/// Max pooling of one plane `x` into its maxima `values` and their flat `indices`.
+fn max_plane<T: Float>(g: &PoolGeometry, x: &[T], values: &mut [T], indices: &mut [i64]) {
+    let rows = values
+        .chunks_exact_mut(g.ow)
+        .zip(indices.chunks_exact_mut(g.ow));
+    for (y, (row_v, row_i)) in rows.enumerate() {
         let (h0, h1) = g.rows(y);
-        for (xo, o) in row.iter_mut().enumerate() {
+        for (xo, (ov, oi)) in row_v.iter_mut().zip(row_i.iter_mut()).enumerate() {
             let (w0, w1) = g.cols(xo);
             let mut best = T::neg_infinity();
             let mut at = h0 * g.w + w0;
@@ -126,7 +153,41 @@ fn max_plane<T: Float>(g: &PoolGeometry, x: &[T], out: &mut [(T, i64)]) {
                     }
                 }
             }
-            *o = (best, at as i64);
+            *ov = best;
+            *oi = at as i64;
+        }
+    }
+}
+
+/// [`max_plane`] for the commonest pooling, a 2 × 2 window with stride 2 and no padding: the
+/// same comparisons in the same order (so the same winner on ties and NaNs), without the
+/// window bookkeeping.
+fn max_plane_2x2<T: Float>(g: &PoolGeometry, x: &[T], values: &mut [T], indices: &mut [i64]) {
+    let w = g.w;
+    let rows = values
+        .chunks_exact_mut(g.ow)
+        .zip(indices.chunks_exact_mut(g.ow));
+    for (y, (row_v, row_i)) in rows.enumerate() {
+        let top = &x[2 * y * w..2 * y * w + 2 * g.ow];
+        let bottom = &x[(2 * y + 1) * w..(2 * y + 1) * w + 2 * g.ow];
+        let pairs = top.chunks_exact(2).zip(bottom.chunks_exact(2));
+        for (xo, ((t, b), (ov, oi))) in pairs
+            .zip(row_v.iter_mut().zip(row_i.iter_mut()))
+            .enumerate()
+        {
+            // Row-major window order: t[0], t[1], b[0], b[1]. The first element starts as the
+            // maximum; this matches starting from −∞, which only the first element replaces
+            // or, when it is −∞ too, whose place is the first element's anyway.
+            let (mut best, mut at) = (t[0], 0);
+            for (k, v) in [(1, t[1]), (2, b[0]), (3, b[1])] {
+                if v > best || v.is_nan() {
+                    best = v;
+                    at = k;
+                }
+            }
+            let origin = 2 * y * w + 2 * xo;
+            *ov = best;
+            *oi = (origin + (at & 1) + (at >> 1) * w) as i64;
         }
     }
 }
