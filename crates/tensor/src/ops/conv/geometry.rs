@@ -189,10 +189,16 @@ impl Geometry {
     pub fn weight_shape(&self) -> Shape {
         Shape::new(&[self.o, self.cg(), self.kh, self.kw])
     }
-    /// True for a 1×1 kernel with stride 1 and no padding: the column matrix of an image is the
-    /// image itself, so no im2col is needed.
+    /// True for a 1×1 kernel with stride 1 and no padding whose output covers the input: the
+    /// column matrix of an image is the image itself, so no im2col is needed. (A transposed
+    /// convolution's output padding can make the input larger than the output this geometry
+    /// describes; that case goes through im2col/col2im.)
     pub fn is_pointwise(&self) -> bool {
-        self.kh == 1 && self.kw == 1 && self.stride == (1, 1) && self.padding == (0, 0)
+        self.kh == 1
+            && self.kw == 1
+            && self.stride == (1, 1)
+            && self.padding == (0, 0)
+            && (self.oh, self.ow) == (self.h, self.w)
     }
     /// Output rows per im2col tile (all of them for a pointwise convolution, which needs no
     /// column matrix).

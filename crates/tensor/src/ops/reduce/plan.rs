@@ -177,6 +177,36 @@ fn dense_split(layout: &Layout, axes: &[usize]) -> Option<(Range<usize>, (usize,
     Some((start..start + layout.shape().numel(), split))
 }
 
+/// For a contiguous `x` reduced over `axes` that are not adjacent (such as a bias gradient's
+/// `(0, 2, 3)` of an `(N, C, H, W)` tensor): the last run of adjacent reduced axes and the other
+/// reduced axes. Reducing the run first (keeping its axes) and then the rest walks the data in
+/// place twice instead of gathering a permuted copy. `None` when one plan handles `axes`
+/// without a copy.
+pub(super) fn split_reduction<T: Element>(
+    op: &'static str,
+    x: &Tensor<T>,
+    axes: &[isize],
+) -> Result<Option<(Vec<isize>, Vec<isize>)>> {
+    let axes = resolve_axes(op, axes, x.rank())?;
+    if x.as_slice().is_none() || split_around(x.dims(), &axes).is_some() {
+        return Ok(None);
+    }
+    let live = |a: &usize| x.dims()[*a] != 1;
+    let mut sorted: Vec<usize> = axes.iter().copied().filter(live).collect();
+    sorted.sort_unstable();
+    let Some(&last) = sorted.last() else {
+        return Ok(None);
+    };
+    // Walk down from the last reduced axis while the axes in between are reduced or size 1.
+    let mut first = last;
+    while first > 0 && (axes.contains(&(first - 1)) || x.dims()[first - 1] == 1) {
+        first -= 1;
+    }
+    let (run, rest): (Vec<usize>, Vec<usize>) = axes.iter().partition(|&&a| a >= first);
+    let signed = |v: Vec<usize>| v.into_iter().map(|a| a as isize).collect();
+    Ok(Some((signed(run), signed(rest))))
+}
+
 /// When the reduced axes of `dims` are adjacent once size-1 axes are ignored: the product of
 /// the kept dimensions before them and after them (`outer`, `inner`).
 fn split_around(dims: &[usize], axes: &[usize]) -> Option<(usize, usize)> {

@@ -1,7 +1,7 @@
 //! Sum, product and mean over axes.
 
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::{contiguous_data, Plan};
+use super::plan::{contiguous_data, split_reduction, Plan};
 use crate::element::{Float, Numeric};
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -20,6 +20,18 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        if let Some((run, rest)) = split_reduction("sum", self, axes)? {
+            let partial = self.sum(&run, true)?.sum(&rest, true)?;
+            if keepdim {
+                return Ok(partial);
+            }
+            let reduced = |i: usize| run.contains(&(i as isize)) || rest.contains(&(i as isize));
+            let kept: Vec<usize> = (0..self.rank())
+                .filter(|&i| !reduced(i))
+                .map(|i| self.dims()[i])
+                .collect();
+            return partial.reshape(kept);
+        }
         let plan = Plan::new("sum", self, axes, keepdim)?;
         Ok(plan.run(
             |x| pairwise_sum(x, &|v| v),
