@@ -5,8 +5,8 @@ use std::path::Path;
 
 use scalpel_data::data_dir::test_data_dir;
 use scalpel_models::recipes::{
-    fashion_mlp, food_truck, mnist_mlp, mnist_softmax, spiral_mlp, ClassifierReport,
-    FashionVariant, RecipeOptions,
+    book_cnn_mnist, cnn_mnist, fashion_mlp, food_truck, mnist_mlp, mnist_softmax,
+    resnet_fashion_mnist, spiral_mlp, ClassifierReport, FashionVariant, RecipeOptions,
 };
 use scalpel_models::Progress;
 
@@ -89,6 +89,22 @@ pub const CHECKS: &[Check] = &[
         name: "fashion_mlp_bn",
         describe: "MLP with batch norm on Fashion-MNIST, eval mode: test accuracy >= 0.885",
         run: fashion_bn,
+    },
+    Check {
+        name: "book_cnn_mnist",
+        describe:
+            "the book's small CNN on MNIST, one epoch: training accuracy >= 0.84 (book 0.84064)",
+        run: book_cnn,
+    },
+    Check {
+        name: "cnn_mnist",
+        describe: "LeNet-5 on MNIST: test accuracy >= 0.99",
+        run: lenet,
+    },
+    Check {
+        name: "resnet_fashion_mnist",
+        describe: "a small ResNet on Fashion-MNIST: test accuracy >= 0.91",
+        run: resnet,
     },
 ];
 
@@ -199,4 +215,23 @@ fn fashion_bn(run_dir: &Path) -> Outcome {
     classifier(&FASHION_FILES, run_dir, 0.885, |o| {
         fashion_mlp(o, FashionVariant::BatchNorm)
     })
+}
+
+fn book_cnn(run_dir: &Path) -> Outcome {
+    match options(&MNIST_FILES, run_dir) {
+        Ok(o) => measured(book_cnn_mnist(&o), |r| Figure {
+            name: "train_accuracy",
+            value: r.train.accuracy.unwrap_or(f64::NAN),
+            bound: Bound::AtLeast(0.84),
+        }),
+        Err(outcome) => outcome,
+    }
+}
+
+fn lenet(run_dir: &Path) -> Outcome {
+    classifier(&MNIST_FILES, run_dir, 0.99, cnn_mnist)
+}
+
+fn resnet(run_dir: &Path) -> Outcome {
+    classifier(&FASHION_FILES, run_dir, 0.91, resnet_fashion_mnist)
 }

@@ -8,15 +8,20 @@
 //! | [`mnist_softmax`] | `mnist/` | softmax regression 784-10 | test accuracy |
 //! | [`mnist_mlp`] | `mnist/` | MLP 784-512-256-10 | test accuracy |
 //! | [`fashion_mlp`] | `fashion-mnist/` | MLP, plain / batch norm / dropout | test accuracy |
+//! | [`cnn_mnist`] | `mnist/` | LeNet-5 | test accuracy |
+//! | [`book_cnn_mnist`] | `mnist/` | the book's small CNN, one epoch | training accuracy |
+//! | [`resnet_fashion_mnist`] | `fashion-mnist/` | a small ResNet | test accuracy |
 //!
 //! Data comes from [`RecipeOptions::data_dir`] (default: `$SCALPEL_DATA_DIR`, else `./data`); a
 //! missing file is a [`DataError::MissingFile`](scalpel_data::DataError::MissingFile) naming the
 //! file and where to get it.
 
+mod cnn;
 mod food_truck;
 mod mnist;
 mod spiral;
 
+pub use cnn::{book_cnn_mnist, cnn_mnist, resnet_fashion_mnist, ImageDataset};
 pub use food_truck::{food_truck, FoodTruckReport, FOOD_TRUCK_GD};
 pub use mnist::{fashion_mlp, mnist_mlp, mnist_softmax, FashionVariant};
 pub use spiral::spiral_mlp;

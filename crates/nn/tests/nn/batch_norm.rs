@@ -34,10 +34,20 @@ fn fused(x: &Var<f64>, w: Option<&Var<f64>>, b: Option<&Var<f64>>) -> Result<Var
 
 #[test]
 fn fused_batch_norm_matches_the_composition_in_values_and_gradients() {
-    for dims in [vec![6, 3], vec![4, 3, 5], vec![2, 3, 4, 2]] {
+    // The last two are large enough for the parallel kernels (planes of 9·13 values, not a
+    // multiple of the 8 summing lanes; many one-value planes).
+    let shapes = [
+        vec![6, 3],
+        vec![4, 3, 5],
+        vec![2, 3, 4, 2],
+        vec![64, 9, 9, 13],
+        vec![20000, 5],
+    ];
+    for dims in shapes {
+        let c = dims[1];
         let x = Var::parameter(rand(1, &dims).mul_scalar(3.0).add_scalar(2.0));
-        let w = Var::parameter(rand(2, &[3]));
-        let b = Var::parameter(rand(3, &[3]));
+        let w = Var::parameter(rand(2, &[c]));
+        let b = Var::parameter(rand(3, &[c]));
         let y_fused = fused(&x, Some(&w), Some(&b)).unwrap();
         let y_ref = reference(&x, Some(&w), Some(&b)).unwrap();
         assert_close(&y_fused.value(), &y_ref.value(), 1e-12);

@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
 use scalpel_autograd::{is_grad_enabled, CustomOp, Result, Var};
+use scalpel_tensor::ops::elementwise::PARALLEL_THRESHOLD;
 use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 /// The elements of `t` in row-major order, borrowed when `t` is contiguous.
@@ -114,36 +116,35 @@ pub fn batch_norm_train<T: Float>(
     let gamma = weight.map(|w| w.value().to_vec());
     let beta = bias.map(|b| b.value().to_vec());
     let (c, s) = (g.channels, g.spatial);
-    let planes = |ch: usize| (0..dims[0]).map(move |n| (n * c + ch) * s..(n * c + ch + 1) * s);
-    let mut mean = vec![T::zero(); c];
-    let mut var = vec![T::zero(); c];
-    let mut inv_std = vec![T::zero(); c];
-    let mut y = vec![T::zero(); data.len()];
-    for ch in 0..c {
-        // Two passes in f64: the mean, then the spread around it (stable for large means).
-        let sum: f64 = planes(ch)
-            .flat_map(|r| data[r].iter().map(|v| v.to_f64_lossy()))
-            .sum();
-        let mu = sum / g.count as f64;
-        let sq: f64 = planes(ch)
-            .flat_map(|r| data[r].iter().map(move |v| (v.to_f64_lossy() - mu).powi(2)))
-            .sum();
+    let kernel = PlaneKernel::new(&data, dims[0], c, s);
+    // Two passes in f64 per channel: the mean, then the spread around it (stable for large
+    // means).
+    let stats: Vec<(T, T, T)> = kernel.per_channel(|ch| {
+        let mu = kernel.channel_sum(ch, |v| v.to_f64_lossy()) / g.count as f64;
+        let sq = kernel.channel_sum(ch, |v| {
+            let d = v.to_f64_lossy() - mu;
+            d * d
+        });
         let sigma2 = sq / g.count as f64;
-        let inv = T::from_f64_lossy(1.0 / (sigma2 + eps).sqrt());
-        let (m, ga, be) = (
+        (
             T::from_f64_lossy(mu),
-            gamma.as_ref().map_or(T::one(), |v| v[ch]),
-            beta.as_ref().map_or(T::zero(), |v| v[ch]),
-        );
-        for r in planes(ch) {
-            for i in r {
-                y[i] = (data[i] - m) * inv * ga + be;
-            }
+            T::from_f64_lossy(sigma2),
+            T::from_f64_lossy(1.0 / (sigma2 + eps).sqrt()),
+        )
+    });
+    let y = kernel.map_planes(|p, x, y| {
+        let ch = p % c;
+        let (m, _, inv) = stats[ch];
+        let ga = gamma.as_ref().map_or(T::one(), |v| v[ch]);
+        let be = beta.as_ref().map_or(T::zero(), |v| v[ch]);
+        let (scale, shift) = (inv * ga, be - m * inv * ga);
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = x * scale + shift;
         }
-        mean[ch] = m;
-        var[ch] = T::from_f64_lossy(sigma2);
-        inv_std[ch] = inv;
-    }
+    });
+    let mean: Vec<T> = stats.iter().map(|s| s.0).collect();
+    let var: Vec<T> = stats.iter().map(|s| s.1).collect();
+    let inv_std: Vec<T> = stats.iter().map(|s| s.2).collect();
     let mut inputs = vec![x.clone()];
     inputs.extend(weight.cloned());
     inputs.extend(bias.cloned());
@@ -201,6 +202,104 @@ pub fn batch_norm_eval<T: Float>(
 }
 
 /// The fused training-mode batch norm: inputs `[x, weight?, bias?]`.
+/// An `(N, C, S)` row-major block of values (S = the product of the spatial sizes), walked
+/// by channel to gather statistics and by plane (one `S`-long run of one channel of one sample)
+/// to write results. Both walks use the rayon pool when the block is large.
+struct PlaneKernel<'a, T> {
+    data: &'a [T],
+    batch: usize,
+    channels: usize,
+    spatial: usize,
+}
+
+impl<'a, T: Float> PlaneKernel<'a, T> {
+    fn new(data: &'a [T], batch: usize, channels: usize, spatial: usize) -> Self {
+        PlaneKernel {
+            data,
+            batch,
+            channels,
+            spatial,
+        }
+    }
+
+    fn parallel(&self) -> bool {
+        self.data.len() >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1
+    }
+
+    /// Plane `p` (sample `p / C`, channel `p % C`).
+    fn plane(&self, p: usize) -> &'a [T] {
+        &self.data[p * self.spatial..(p + 1) * self.spatial]
+    }
+
+    /// `f(channel)` for every channel, in order.
+    fn per_channel<R: Send>(&self, f: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
+        if self.parallel() && self.channels > 1 {
+            (0..self.channels).into_par_iter().map(f).collect()
+        } else {
+            (0..self.channels).map(f).collect()
+        }
+    }
+
+    /// Σ f(v) over the values of channel `ch`, in f64.
+    fn channel_sum(&self, ch: usize, f: impl Fn(T) -> f64) -> f64 {
+        (0..self.batch)
+            .map(|n| lane_sum(self.plane(n * self.channels + ch), None, |a, _| f(a)))
+            .sum()
+    }
+
+    /// Σ f(v, w) over the values of channel `ch` here (v) and in `other` (w), in f64.
+    fn channel_dot(&self, other: &PlaneKernel<'_, T>, ch: usize, f: impl Fn(T, T) -> f64) -> f64 {
+        (0..self.batch)
+            .map(|n| {
+                let p = n * self.channels + ch;
+                lane_sum(self.plane(p), Some(other.plane(p)), &f)
+            })
+            .sum()
+    }
+
+    /// A new block of the same size whose plane `p` is written by `f(p, plane p here, out)`.
+    fn map_planes(&self, f: impl Fn(usize, &[T], &mut [T]) + Sync + Send) -> Vec<T> {
+        let mut out = vec![T::zero(); self.data.len()];
+        if self.spatial == 0 {
+            return out;
+        }
+        // Groups of whole planes of at least a few thousand values per task.
+        let per_task = (4096 / self.spatial).max(1);
+        let task = |(k, chunk): (usize, &mut [T])| {
+            for (i, o) in chunk.chunks_mut(self.spatial).enumerate() {
+                let p = k * per_task + i;
+                f(p, self.plane(p), o);
+            }
+        };
+        if self.parallel() {
+            out.par_chunks_mut(per_task * self.spatial)
+                .enumerate()
+                .for_each(task);
+        } else {
+            out.chunks_mut(per_task * self.spatial)
+                .enumerate()
+                .for_each(task);
+        }
+        out
+    }
+}
+
+/// Σ f(a[i], b[i]) (with `b[i]` = `a[i]` when `b` is `None`) in eight f64 lanes, which the
+/// compiler can vectorise where one running sum cannot be reordered.
+fn lane_sum<T: Float>(a: &[T], b: Option<&[T]>, f: impl Fn(T, T) -> f64) -> f64 {
+    let b = b.unwrap_or(a);
+    let mut lanes = [0.0f64; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (a8.remainder(), b8.remainder());
+    for (x, y) in a8.zip(b8) {
+        for k in 0..8 {
+            lanes[k] += f(x[k], y[k]);
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(&x, &y)| f(x, y)).sum();
+    lanes.iter().sum::<f64>() + tail
+}
+
 struct BatchNormOp<T: Float> {
     has_weight: bool,
     has_bias: bool,
@@ -225,35 +324,32 @@ impl<T: Float> BatchNormOp<T> {
         let gamma = self.has_weight.then(|| inputs[1].value().to_vec());
         let (c, s) = (self.mean.len(), self.spatial);
         let n = (self.batch * s) as f64;
-        let mut dx = vec![T::zero(); x.len()];
-        let (mut sum_dy, mut sum_dy_xhat) = (vec![T::zero(); c], vec![T::zero(); c]);
-        for ch in 0..c {
+        let xs = PlaneKernel::new(&x, self.batch, c, s);
+        let dys = PlaneKernel::new(&dy, self.batch, c, s);
+        // Per channel: Σdy and Σdy·x̂ (x̂ = (x − μ)·σ⁻¹), in f64.
+        let sums: Vec<(T, T)> = xs.per_channel(|ch| {
+            let (mu, inv) = (
+                self.mean[ch].to_f64_lossy(),
+                self.inv_std[ch].to_f64_lossy(),
+            );
+            let a = dys.channel_sum(ch, |d| d.to_f64_lossy());
+            let b = dys.channel_dot(&xs, ch, |d, x| d.to_f64_lossy() * (x.to_f64_lossy() - mu));
+            (T::from_f64_lossy(a), T::from_f64_lossy(b * inv))
+        });
+        // dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂))
+        let dx = dys.map_planes(|p, dy, dx| {
+            let ch = p % c;
             let (mu, inv) = (self.mean[ch], self.inv_std[ch]);
-            let planes = (0..self.batch).map(|b| (b * c + ch) * s..(b * c + ch + 1) * s);
-            let (mut a, mut b) = (0.0f64, 0.0f64);
-            for r in planes.clone() {
-                for i in r {
-                    let d = dy[i].to_f64_lossy();
-                    a += d;
-                    b += d * ((x[i] - mu) * inv).to_f64_lossy();
-                }
-            }
-            // dx = (1/N)·γ·σ⁻¹·(N·dy − Σdy − x̂·Σ(dy·x̂))
+            let (at, bt) = sums[ch];
             let ga = gamma.as_ref().map_or(T::one(), |g| g[ch]);
             let k = ga * inv * T::from_f64_lossy(1.0 / n);
-            let (nt, at, bt) = (
-                T::from_f64_lossy(n),
-                T::from_f64_lossy(a),
-                T::from_f64_lossy(b),
-            );
-            for r in planes {
-                for i in r {
-                    dx[i] = k * (nt * dy[i] - at - (x[i] - mu) * inv * bt);
-                }
+            let nt = T::from_f64_lossy(n);
+            for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(xs.plane(p)) {
+                *dx = k * (nt * dy - at - (x - mu) * inv * bt);
             }
-            sum_dy[ch] = at;
-            sum_dy_xhat[ch] = bt;
-        }
+        });
+        let sum_dy: Vec<T> = sums.iter().map(|s| s.0).collect();
+        let sum_dy_xhat: Vec<T> = sums.iter().map(|s| s.1).collect();
         let mut grads = vec![Some(Var::constant(Tensor::from_vec(
             dx,
             inputs[0].shape(),
