@@ -5,8 +5,9 @@ use std::path::Path;
 
 use scalpel_data::data_dir::test_data_dir;
 use scalpel_models::recipes::{
-    book_cnn_mnist, cnn_mnist, fashion_mlp, food_truck, mnist_mlp, mnist_softmax,
+    book_cnn_mnist, cnn_mnist, conv_speedup, fashion_mlp, food_truck, mnist_mlp, mnist_softmax,
     resnet_fashion_mnist, spiral_mlp, ClassifierReport, FashionVariant, RecipeOptions,
+    CONV_SPEEDUP_BOOK_BATCH,
 };
 use scalpel_models::Progress;
 
@@ -100,6 +101,11 @@ pub const CHECKS: &[Check] = &[
         name: "cnn_mnist",
         describe: "LeNet-5 on MNIST: test accuracy >= 0.99",
         run: lenet,
+    },
+    Check {
+        name: "conv_speedup",
+        describe: "the book's conv timing (N=128): direct loops / fast kernels >= 9 (book 9x)",
+        run: speedup,
     },
     Check {
         name: "resnet_fashion_mnist",
@@ -234,4 +240,27 @@ fn lenet(run_dir: &Path) -> Outcome {
 
 fn resnet(run_dir: &Path) -> Outcome {
     classifier(&FASHION_FILES, run_dir, 0.91, resnet_fashion_mnist)
+}
+
+/// Outputs and gradients of the two layers must agree to f32 rounding before the times count.
+const SPEEDUP_AGREEMENT: f64 = 1e-4;
+
+fn speedup(_run_dir: &Path) -> Outcome {
+    match conv_speedup(CONV_SPEEDUP_BOOK_BATCH) {
+        Ok(r) if r.max_relative_difference > SPEEDUP_AGREEMENT => Outcome::Error(format!(
+            "the direct loops and the fast kernels disagree: {:.1e} > {SPEEDUP_AGREEMENT:e}",
+            r.max_relative_difference
+        )),
+        result => measured(result, |r| {
+            println!(
+                "conv_speedup: fast {:.3} s, naive {:.3} s (N = {})",
+                r.fast_seconds, r.naive_seconds, r.batch
+            );
+            Figure {
+                name: "speedup",
+                value: r.speedup,
+                bound: Bound::AtLeast(9.0),
+            }
+        }),
+    }
 }

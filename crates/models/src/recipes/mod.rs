@@ -11,17 +11,23 @@
 //! | [`cnn_mnist`] | `mnist/` | LeNet-5 | test accuracy |
 //! | [`book_cnn_mnist`] | `mnist/` | the book's small CNN, one epoch | training accuracy |
 //! | [`resnet_fashion_mnist`] | `fashion-mnist/` | a small ResNet | test accuracy |
+//! | [`conv_speedup`] | random (no files) | direct-loop vs fast convolution | the speed-up |
 //!
 //! Data comes from [`RecipeOptions::data_dir`] (default: `$SCALPEL_DATA_DIR`, else `./data`); a
 //! missing file is a [`DataError::MissingFile`](scalpel_data::DataError::MissingFile) naming the
 //! file and where to get it.
 
 mod cnn;
+mod conv_speedup;
 mod food_truck;
 mod mnist;
 mod spiral;
 
 pub use cnn::{book_cnn_mnist, cnn_mnist, resnet_fashion_mnist, ImageDataset};
+pub use conv_speedup::{
+    conv_speedup, ConvSpeedupReport, CONV_SPEEDUP_BOOK_BATCH, CONV_SPEEDUP_CHANNELS,
+    CONV_SPEEDUP_FILTERS, CONV_SPEEDUP_KERNEL, CONV_SPEEDUP_SIZE,
+};
 pub use food_truck::{food_truck, FoodTruckReport, FOOD_TRUCK_GD};
 pub use mnist::{fashion_mlp, mnist_mlp, mnist_softmax, FashionVariant};
 pub use spiral::spiral_mlp;
@@ -67,4 +73,27 @@ pub struct ClassifierReport {
     pub curves: Option<PathBuf>,
     /// Wall-clock seconds of the whole recipe, loading included.
     pub seconds: f64,
+}
+
+impl std::fmt::Display for ClassifierReport {
+    /// One line: the name, test and training accuracy, the seconds taken, and the curves image
+    /// when there is one.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let accuracy = |e: Option<&Evaluation>| {
+            e.and_then(|e| e.accuracy)
+                .map_or_else(|| "-".to_string(), |a| format!("{a:.4}"))
+        };
+        write!(
+            f,
+            "{}: test accuracy {}, training accuracy {}, {:.0} s",
+            self.name,
+            accuracy(self.test.as_ref()),
+            accuracy(Some(&self.train)),
+            self.seconds
+        )?;
+        if let Some(curves) = &self.curves {
+            write!(f, "; curves {}", curves.display())?;
+        }
+        Ok(())
+    }
 }

@@ -33,14 +33,7 @@ pub fn unary_map<T: Element, U: Element>(
 ) -> Tensor<U> {
     if let Some(s) = x.as_slice() {
         if s.len() >= PARALLEL_THRESHOLD {
-            let mut out: Vec<U> = vec![U::default(); s.len()];
-            out.par_chunks_mut(CHUNK)
-                .zip(s.par_chunks(CHUNK))
-                .for_each(|(o, i)| {
-                    for (o, &i) in o.iter_mut().zip(i) {
-                        *o = f(i);
-                    }
-                });
+            let out = par_map(s, f);
             return Tensor::from_vec_unchecked(out, x.shape().clone());
         }
     }
@@ -109,18 +102,50 @@ fn zip_slices<T: Element, U: Element>(
     f: &(impl Fn(T, T) -> U + Sync + Send),
 ) -> Vec<U> {
     if x.len() >= PARALLEL_THRESHOLD {
-        let mut out: Vec<U> = vec![U::default(); x.len()];
-        out.par_chunks_mut(CHUNK)
-            .zip(x.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
-            .for_each(|(o, (a, b))| {
-                for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
-                    *o = f(a, b);
-                }
-            });
-        out
+        par_zip(x, y, f)
     } else {
         x.iter().zip(y).map(|(&a, &b)| f(a, b)).collect()
     }
+}
+
+/// `f` over `x` in parallel, `CHUNK` values per task. The output is written once, straight into
+/// the new vector's capacity (a `vec![default; len]` first would write it twice: these outputs
+/// are too large for the zeroing pass to be free).
+fn par_map<T: Element, U: Element>(x: &[T], f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    let mut out: Vec<U> = Vec::with_capacity(x.len());
+    out.spare_capacity_mut()[..x.len()]
+        .par_chunks_mut(CHUNK)
+        .zip(x.par_chunks(CHUNK))
+        .for_each(|(o, i)| {
+            for (o, &i) in o.iter_mut().zip(i) {
+                o.write(f(i));
+            }
+        });
+    // SAFETY: the output chunks and the input chunks have equal lengths (both split `x.len()`
+    // by CHUNK), so the loop above initialised every one of the first `x.len()` elements.
+    unsafe { out.set_len(x.len()) };
+    out
+}
+
+/// `f` over the pairs of `x` and `y` (equal lengths) in parallel, as [`par_map`].
+fn par_zip<T: Element, U: Element>(
+    x: &[T],
+    y: &[T],
+    f: impl Fn(T, T) -> U + Sync + Send,
+) -> Vec<U> {
+    assert_eq!(x.len(), y.len(), "par_zip: operands of different lengths");
+    let mut out: Vec<U> = Vec::with_capacity(x.len());
+    out.spare_capacity_mut()[..x.len()]
+        .par_chunks_mut(CHUNK)
+        .zip(x.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
+        .for_each(|(o, (a, b))| {
+            for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
+                o.write(f(a, b));
+            }
+        });
+    // SAFETY: as in `par_map`: equal-length chunks, every element written.
+    unsafe { out.set_len(x.len()) };
+    out
 }
 
 /// True for a value that is not equal to itself (a float NaN); false for every integer.
