@@ -433,6 +433,49 @@ proptest! {
     }
 }
 
+/// Unit strides with the padding that keeps the width (`2·pw = dw·(kw − 1)`), where im2col
+/// copies a band's rows as one run of the input plane: odd kernels 1 to 7 wide, dilation 1 or
+/// 2, any vertical kernel, padding and dilation, narrow and wide images (one band or several).
+fn same_width_case_strategy() -> impl Strategy<Value = Case> {
+    (
+        case_strategy(),
+        0usize..=3,
+        1usize..=2,
+        any::<bool>(),
+        1usize..200,
+    )
+        .prop_map(|(case, half, dw, wide, width)| {
+            let (kw, pw) = (2 * half + 1, half * dw);
+            let w = if wide { width.max(130) } else { width.min(12) };
+            Case {
+                kw,
+                w,
+                p: Conv2dParams {
+                    stride: (1, 1),
+                    padding: (case.p.padding.0, pw),
+                    dilation: (case.p.dilation.0, dw),
+                    ..case.p
+                },
+                ..case
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn same_width_im2col_runs_match_direct_loops(case in same_width_case_strategy()) {
+        let (x, w, b, g) = operands(&case);
+        prop_assert_eq!(case.ow(), case.w);
+        let bias = b.as_ref().map(|b| b.to_vec());
+        let y = x.conv2d(&w, b.as_ref(), case.p).unwrap();
+        assert_close(&y.to_vec(), &reference_conv2d(&case, &x.to_vec(), &w.to_vec(), bias.as_deref()), "conv2d");
+        let dw = x.conv2d_backward_weight(&g, w.shape(), case.p).unwrap();
+        assert_close(&dw.to_vec(), &reference_backward_weight(&case, &x.to_vec(), &g.to_vec()), "dw");
+    }
+}
+
 /// 3×3 convolutions with stride 1 and enough channels for the Winograd F(2×2, 3×3) fast path,
 /// over odd and even, square and non-square sizes and every padding up to 2.
 fn winograd_case_strategy() -> impl Strategy<Value = Case> {

@@ -11,7 +11,7 @@ use scalpel_nn::Module;
 use scalpel_optim::{Adam, AdamConfig, CosineAnnealingLR, Optimizer, Sgd, SgdConfig};
 use scalpel_tensor::{Rng, Tensor};
 
-use super::{ClassifierReport, RecipeOptions};
+use super::{fit_and_report, ClassifierReport, RecipeOptions};
 use crate::cnn::{BookCnn, LeNet5, SmallResNet};
 use crate::error::Result;
 use crate::trainer::{CrossEntropyLoss, Trainer};
@@ -190,25 +190,18 @@ fn run(
         None
     };
     let mut trainer = Trainer::new(model, optimizer, CrossEntropyLoss)
-        .name(plan.name)
         .epochs(plan.epochs)
-        .l2(plan.l2)
-        .progress(options.progress);
+        .l2(plan.l2);
     if let Some(schedule) = schedule {
         trainer = trainer.scheduler(schedule);
     }
-    if let Some(dir) = &options.run_dir {
-        trainer = trainer.run_dir(dir);
-    }
-    let history = trainer.fit(&train, val.as_ref())?;
-    let test = trainer.evaluate(&test)?;
-    let train = trainer.evaluate(&train)?;
-    Ok(ClassifierReport {
-        name: plan.name.into(),
-        history,
-        train,
-        test: Some(test),
-        curves: trainer.curves_path(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    fit_and_report(
+        plan.name,
+        trainer,
+        options,
+        started,
+        &train,
+        val.as_ref(),
+        &test,
+    )
 }

@@ -9,7 +9,7 @@ use scalpel_nn::Module;
 use scalpel_optim::{Adam, AdamConfig, CosineAnnealingLR};
 use scalpel_tensor::Rng;
 
-use super::{ClassifierReport, RecipeOptions};
+use super::{fit_and_report, ClassifierReport, RecipeOptions};
 use crate::error::Result;
 use crate::mlp::Mlp;
 use crate::regression::SoftmaxRegression;
@@ -135,23 +135,16 @@ fn run(plan: &Plan, model: &dyn Module, options: &RecipeOptions) -> Result<Class
         },
     )?;
     let schedule = CosineAnnealingLR::new(&mut opt, plan.epochs, 0.0)?;
-    let mut trainer = Trainer::new(model, opt, CrossEntropyLoss)
-        .name(plan.name)
+    let trainer = Trainer::new(model, opt, CrossEntropyLoss)
         .epochs(plan.epochs)
-        .scheduler(schedule)
-        .progress(options.progress);
-    if let Some(dir) = &options.run_dir {
-        trainer = trainer.run_dir(dir);
-    }
-    let history = trainer.fit(&train, Some(&val))?;
-    let test = trainer.evaluate(&test)?;
-    let train = trainer.evaluate(&train)?;
-    Ok(ClassifierReport {
-        name: plan.name.into(),
-        history,
-        train,
-        test: Some(test),
-        curves: trainer.curves_path(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+        .scheduler(schedule);
+    fit_and_report(
+        plan.name,
+        trainer,
+        options,
+        started,
+        &train,
+        Some(&val),
+        &test,
+    )
 }

@@ -33,8 +33,12 @@ pub use mnist::{fashion_mlp, mnist_mlp, mnist_softmax, FashionVariant};
 pub use spiral::spiral_mlp;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
-use crate::trainer::{Evaluation, History, Progress};
+use scalpel_data::{DataLoader, Dataset};
+
+use crate::error::Result;
+use crate::trainer::{Evaluation, History, Progress, Trainer};
 
 /// Where a recipe reads data and writes its run, and how it shows progress.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +77,38 @@ pub struct ClassifierReport {
     pub curves: Option<PathBuf>,
     /// Wall-clock seconds of the whole recipe, loading included.
     pub seconds: f64,
+}
+
+/// The end of every classification recipe `name`: points `trainer` at the run folder of `options`,
+/// fits it on `train` (validating on `val` after each epoch), then evaluates the test set and
+/// the whole training set. `started` is when the recipe began (loading included).
+fn fit_and_report<D>(
+    name: &str,
+    trainer: Trainer<'_>,
+    options: &RecipeOptions,
+    started: Instant,
+    train: &DataLoader<D>,
+    val: Option<&DataLoader<D>>,
+    test: &DataLoader<D>,
+) -> Result<ClassifierReport>
+where
+    D: Dataset<Input = f32, Target = i64> + 'static,
+{
+    let mut trainer = trainer.name(name).progress(options.progress);
+    if let Some(dir) = &options.run_dir {
+        trainer = trainer.run_dir(dir);
+    }
+    let history = trainer.fit(train, val)?;
+    let test = trainer.evaluate(test)?;
+    let train = trainer.evaluate(train)?;
+    Ok(ClassifierReport {
+        name: name.to_string(),
+        history,
+        train,
+        test: Some(test),
+        curves: trainer.curves_path(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 impl std::fmt::Display for ClassifierReport {

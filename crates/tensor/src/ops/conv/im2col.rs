@@ -58,6 +58,10 @@ pub(crate) fn im2col_rows<T: Float>(
     let plane = g.h * g.w;
     let cols = (r1 - r0) * g.ow;
     let (sw, pw, dw) = (g.stride.1, g.padding.1, g.dilation.1);
+    // With unit strides and an output as wide as the input, the valid part of a column-matrix
+    // row is one contiguous run of the input plane (the input rows follow each other): one copy
+    // for the band instead of one per output row.
+    let runs = g.stride == (1, 1) && g.ow == g.w;
     let mut rows = col[..nc * g.kh * g.kw * cols].chunks_exact_mut(cols.max(1));
     for c in c0..c0 + nc {
         let src = &x[c * plane..(c + 1) * plane];
@@ -65,6 +69,10 @@ pub(crate) fn im2col_rows<T: Float>(
             for j in 0..g.kw {
                 let Some(row) = rows.next() else { return };
                 let (lo, hi) = valid_range(g.ow, g.w, sw, pw, j * dw);
+                if runs {
+                    copy_run(src, g, (r0, r1), (i, j), (lo, hi), row);
+                    continue;
+                }
                 for (r, seg) in (r0..r1).zip(row.chunks_exact_mut(g.ow)) {
                     let Some(ih) = input_row(g, r, i) else {
                         seg.fill(T::zero());
@@ -84,6 +92,48 @@ pub(crate) fn im2col_rows<T: Float>(
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// One row of the column matrix (kernel tap `(i, j)`, output rows `r0..r1`) when the strides
+/// are 1 and the output is as wide as the input (`ow == w`): output position `(r, q)` reads
+/// input `(r + i·dh − ph, q + j·dw − pw)`, so within the valid rows the whole band is the
+/// input plane shifted by a constant. It is copied at once; then the columns outside
+/// `lo..hi`, which picked up values of the neighbouring rows, and the padding rows are zeroed.
+fn copy_run<T: Float>(
+    src: &[T],
+    g: &Geometry,
+    (r0, r1): (usize, usize),
+    (i, j): (usize, usize),
+    (lo, hi): (usize, usize),
+    row: &mut [T],
+) {
+    let w = g.w;
+    if w == 0 {
+        return;
+    }
+    let (ka, kb) = valid_range(r1 - r0, g.h, 1, g.padding.0, r0 + i * g.dilation.0);
+    row[..ka * w].fill(T::zero());
+    row[kb * w..].fill(T::zero());
+    if ka == kb {
+        return;
+    }
+    if lo < hi {
+        // Input row of band row `ka`; the first copied element is its column lo + j·dw − pw.
+        let ih = r0 + ka + i * g.dilation.0 - g.padding.0;
+        let (d0, d1) = (ka * w + lo, (kb - 1) * w + hi);
+        let s0 = ih * w + lo + j * g.dilation.1 - g.padding.1;
+        row[d0..d1].copy_from_slice(&src[s0..s0 + (d1 - d0)]);
+    }
+    if lo > 0 || hi < w {
+        for seg in row[ka * w..kb * w].chunks_exact_mut(w) {
+            for v in &mut seg[..lo] {
+                *v = T::zero();
+            }
+            for v in &mut seg[hi..] {
+                *v = T::zero();
             }
         }
     }
