@@ -4,9 +4,9 @@
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::ops::conv::Conv2dParams;
 use scalpel_tensor::random::Rng;
-use scalpel_tensor::{Float, Tensor, TensorError};
+use scalpel_tensor::{Float, Tensor};
 
-use crate::init::{self, FanMode, Nonlinearity};
+use super::conv_init::{assert_groups, checked_parameters, conv_parameters, named};
 use crate::module::Module;
 
 /// 2-D cross-correlation of `(N, C_in, H, W)` with a weight `(C_out, C_in/groups, kH, kW)`, plus
@@ -54,31 +54,12 @@ impl<T: Float> Conv2d<T> {
         rng: &mut Rng,
     ) -> Self {
         let g = params.groups;
-        assert!(
-            g > 0 && in_channels % g == 0 && out_channels % g == 0,
-            "Conv2d: groups {g} must divide in_channels {in_channels} and out_channels {out_channels}"
-        );
+        assert_groups("Conv2d", g, in_channels, out_channels);
         let shape = [out_channels, in_channels / g, kernel.0, kernel.1];
-        let weight = init::kaiming_uniform::<T>(
-            shape,
-            FanMode::FanIn,
-            Nonlinearity::LeakyReLU(5f64.sqrt()),
-            rng,
-        )
-        .expect("a 4-D weight has fans and a finite bound");
-        let fan_in = in_channels / g * kernel.0 * kernel.1;
-        let bound = if fan_in > 0 {
-            1.0 / (fan_in as f64).sqrt()
-        } else {
-            0.0
-        };
-        let bias = bias.then(|| {
-            init::uniform::<T>([out_channels], -bound, bound, rng)
-                .expect("±1/√fan_in is a finite, ordered range")
-        });
+        let (weight, bias) = conv_parameters(&shape, out_channels, bias, rng);
         Conv2d {
-            weight: Var::parameter(weight),
-            bias: bias.map(Var::parameter),
+            weight,
+            bias,
             params,
         }
     }
@@ -92,28 +73,12 @@ impl<T: Float> Conv2d<T> {
         bias: Option<Tensor<T>>,
         params: Conv2dParams,
     ) -> Result<Self> {
-        if weight.rank() != 4 {
-            return Err(TensorError::shape(
-                "Conv2d",
-                weight.shape(),
-                "weight must be (C_out, C_in/groups, kH, kW)",
-            )
-            .into());
-        }
-        if let Some(b) = &bias {
-            if b.dims() != [weight.dims()[0]] {
-                return Err(TensorError::mismatch(
-                    "Conv2d",
-                    weight.shape(),
-                    b.shape(),
-                    "bias must be (C_out,)",
-                )
-                .into());
-            }
-        }
+        let layout = "(C_out, C_in/groups, kH, kW)";
+        let (weight, bias) =
+            checked_parameters("Conv2d", (weight, layout, 4), bias, |d: &[usize]| d[0])?;
         Ok(Conv2d {
-            weight: Var::parameter(weight),
-            bias: bias.map(Var::parameter),
+            weight,
+            bias,
             params,
         })
     }
@@ -137,10 +102,6 @@ impl<T: Float> Module<T> for Conv2d<T> {
         x.conv2d(&self.weight, self.bias.as_ref(), self.params)
     }
     fn local_parameters(&self) -> Vec<(String, Var<T>)> {
-        let mut p = vec![("weight".to_string(), self.weight.clone())];
-        if let Some(b) = &self.bias {
-            p.push(("bias".to_string(), b.clone()));
-        }
-        p
+        named(&self.weight, self.bias.as_ref())
     }
 }

@@ -6,7 +6,7 @@ use scalpel_tensor::ops::conv::Conv1dParams;
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::{Float, Tensor, TensorError};
 
-use super::conv_init::{conv_parameters, named};
+use super::conv_init::{assert_groups, checked_parameters, conv_parameters, named};
 use crate::module::Module;
 
 /// 1-D cross-correlation of `(N, C_in, L)` with a weight `(C_out, C_in/groups, k)`, plus a bias
@@ -56,10 +56,7 @@ impl<T: Float> Conv1d<T> {
         rng: &mut Rng,
     ) -> Self {
         let g = params.groups;
-        assert!(
-            g > 0 && in_channels % g == 0 && out_channels % g == 0,
-            "Conv1d: groups {g} must divide in_channels {in_channels} and out_channels {out_channels}"
-        );
+        assert_groups("Conv1d", g, in_channels, out_channels);
         let (weight, bias) = conv_parameters(
             &[out_channels, in_channels / g, kernel],
             out_channels,
@@ -83,28 +80,12 @@ impl<T: Float> Conv1d<T> {
         bias: Option<Tensor<T>>,
         params: Conv1dParams,
     ) -> Result<Self> {
-        if weight.rank() != 3 {
-            return Err(TensorError::shape(
-                "Conv1d",
-                weight.shape(),
-                "weight must be (C_out, C_in/groups, k)",
-            )
-            .into());
-        }
-        if let Some(b) = &bias {
-            if b.dims() != [weight.dims()[0]] {
-                return Err(TensorError::mismatch(
-                    "Conv1d",
-                    weight.shape(),
-                    b.shape(),
-                    "bias must be (C_out,)",
-                )
-                .into());
-            }
-        }
+        let layout = "(C_out, C_in/groups, k)";
+        let (weight, bias) =
+            checked_parameters("Conv1d", (weight, layout, 3), bias, |d: &[usize]| d[0])?;
         Ok(Conv1d {
-            weight: Var::parameter(weight),
-            bias: bias.map(Var::parameter),
+            weight,
+            bias,
             params,
         })
     }

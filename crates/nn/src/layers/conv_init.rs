@@ -1,9 +1,10 @@
-//! PyTorch's default initialisation of convolution weights and biases, shared by the
-//! convolution layers of this folder.
+//! What the convolution layers of this folder share: PyTorch's default initialisation of their
+//! weights and biases, the checks of weights and biases given by the user, and their parameter
+//! names.
 
-use scalpel_autograd::Var;
+use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
-use scalpel_tensor::Float;
+use scalpel_tensor::{Float, Tensor, TensorError};
 
 use crate::init::{self, FanMode, Nonlinearity};
 
@@ -47,4 +48,44 @@ pub(crate) fn named<T: Float>(weight: &Var<T>, bias: Option<&Var<T>>) -> Vec<(St
         p.push(("bias".to_string(), b.clone()));
     }
     p
+}
+
+/// Panics unless `groups` is positive and divides both channel counts (the constructors
+/// document this panic).
+pub(crate) fn assert_groups(op: &str, groups: usize, in_channels: usize, out_channels: usize) {
+    assert!(
+        groups > 0 && in_channels % groups == 0 && out_channels % groups == 0,
+        "{op}: groups {groups} must divide in_channels {in_channels} and out_channels {out_channels}"
+    );
+}
+
+/// A user-given weight and bias as parameters, after checking that the weight has `rank`
+/// dimensions (laid out as `layout` says) and that the bias, if any, is `(out_channels(weight),)`.
+///
+/// # Errors
+/// A weight of another rank or a bias of another shape, naming `op`.
+pub(crate) fn checked_parameters<T: Float>(
+    op: &'static str,
+    (weight, layout, rank): (Tensor<T>, &str, usize),
+    bias: Option<Tensor<T>>,
+    out_channels: impl Fn(&[usize]) -> usize,
+) -> Result<(Var<T>, Option<Var<T>>)> {
+    if weight.rank() != rank {
+        return Err(
+            TensorError::shape(op, weight.shape(), format!("weight must be {layout}")).into(),
+        );
+    }
+    let c_out = out_channels(weight.dims());
+    if let Some(b) = &bias {
+        if b.dims() != [c_out] {
+            return Err(TensorError::mismatch(
+                op,
+                weight.shape(),
+                b.shape(),
+                format!("bias must be (C_out,) = ({c_out},)"),
+            )
+            .into());
+        }
+    }
+    Ok((Var::parameter(weight), bias.map(Var::parameter)))
 }

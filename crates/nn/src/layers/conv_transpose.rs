@@ -4,9 +4,9 @@
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::ops::conv::ConvTranspose2dParams;
 use scalpel_tensor::random::Rng;
-use scalpel_tensor::{Float, Tensor, TensorError};
+use scalpel_tensor::{Float, Tensor};
 
-use super::conv_init::{conv_parameters, named};
+use super::conv_init::{assert_groups, checked_parameters, conv_parameters, named};
 use crate::module::Module;
 
 /// Transposed convolution of `(N, C_in, H, W)` with a weight `(C_in, C_out/groups, kH, kW)`, plus
@@ -67,10 +67,7 @@ impl<T: Float> ConvTranspose2d<T> {
         rng: &mut Rng,
     ) -> Self {
         let g = params.groups;
-        assert!(
-            g > 0 && in_channels % g == 0 && out_channels % g == 0,
-            "ConvTranspose2d: groups {g} must divide in_channels {in_channels} and out_channels {out_channels}"
-        );
+        assert_groups("ConvTranspose2d", g, in_channels, out_channels);
         let shape = [in_channels, out_channels / g, kernel.0, kernel.1];
         let (weight, bias) = conv_parameters(&shape, out_channels, bias, rng);
         ConvTranspose2d {
@@ -90,29 +87,17 @@ impl<T: Float> ConvTranspose2d<T> {
         bias: Option<Tensor<T>>,
         params: ConvTranspose2dParams,
     ) -> Result<Self> {
-        if weight.rank() != 4 {
-            return Err(TensorError::shape(
-                "ConvTranspose2d",
-                weight.shape(),
-                "weight must be (C_in, C_out/groups, kH, kW)",
-            )
-            .into());
-        }
-        let out_channels = weight.dims()[1] * params.groups;
-        if let Some(b) = &bias {
-            if b.dims() != [out_channels] {
-                return Err(TensorError::mismatch(
-                    "ConvTranspose2d",
-                    weight.shape(),
-                    b.shape(),
-                    format!("bias must be (C_out,) = ({out_channels},)"),
-                )
-                .into());
-            }
-        }
+        let layout = "(C_in, C_out/groups, kH, kW)";
+        let groups = params.groups;
+        let (weight, bias) = checked_parameters(
+            "ConvTranspose2d",
+            (weight, layout, 4),
+            bias,
+            |d: &[usize]| d[1] * groups,
+        )?;
         Ok(ConvTranspose2d {
-            weight: Var::parameter(weight),
-            bias: bias.map(Var::parameter),
+            weight,
+            bias,
             params,
         })
     }
