@@ -311,45 +311,50 @@ fn conv_layers_name_their_parameters_like_pytorch() {
 
 #[test]
 fn from_tensors_rejects_weights_of_the_wrong_rank_and_biases_of_the_wrong_length() {
-    let msg = |e: scalpel_autograd::AutogradError| e.to_string();
+    fn msg<L>(r: scalpel_autograd::Result<L>) -> String {
+        match r {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
     let w4 = Tensor::<f64>::zeros([6, 3, 5, 5]);
     let w3 = Tensor::<f64>::zeros([6, 3, 5]);
     let bias = |n: usize| Some(Tensor::<f64>::zeros([n]));
 
-    let e = msg(
-        Conv2d::from_tensors(w3.clone(), None, Conv2dParams::default())
-            .err()
-            .expect("an error"),
-    );
+    let e = msg(Conv2d::from_tensors(
+        w3.clone(),
+        None,
+        Conv2dParams::default(),
+    ));
     assert!(
         e.contains("Conv2d") && e.contains("(C_out, C_in/groups, kH, kW)"),
         "{e}"
     );
-    let e = msg(
-        Conv2d::from_tensors(w4.clone(), bias(3), Conv2dParams::default())
-            .err()
-            .expect("an error"),
-    );
+    let e = msg(Conv2d::from_tensors(
+        w4.clone(),
+        bias(3),
+        Conv2dParams::default(),
+    ));
     assert!(
         e.contains("Conv2d") && e.contains("bias must be (C_out,) = (6,)"),
         "{e}"
     );
     assert!(Conv2d::from_tensors(w4.clone(), bias(6), Conv2dParams::default()).is_ok());
 
-    let e = msg(
-        Conv1d::from_tensors(w4.clone(), None, Conv1dParams::default())
-            .err()
-            .expect("an error"),
-    );
+    let e = msg(Conv1d::from_tensors(
+        w4.clone(),
+        None,
+        Conv1dParams::default(),
+    ));
     assert!(
         e.contains("Conv1d") && e.contains("(C_out, C_in/groups, k)"),
         "{e}"
     );
-    let e = msg(
-        Conv1d::from_tensors(w3.clone(), bias(5), Conv1dParams::default())
-            .err()
-            .expect("an error"),
-    );
+    let e = msg(Conv1d::from_tensors(
+        w3.clone(),
+        bias(5),
+        Conv1dParams::default(),
+    ));
     assert!(e.contains("bias must be (C_out,) = (6,)"), "{e}");
 
     // A transposed convolution's weight is (C_in, C_out/groups, kH, kW): with 3 groups its
@@ -358,16 +363,12 @@ fn from_tensors_rejects_weights_of_the_wrong_rank_and_biases_of_the_wrong_length
         groups: 3,
         ..Default::default()
     };
-    let e = msg(ConvTranspose2d::from_tensors(w3, None, groups3)
-        .err()
-        .expect("an error"));
+    let e = msg(ConvTranspose2d::from_tensors(w3, None, groups3));
     assert!(
         e.contains("ConvTranspose2d") && e.contains("(C_in, C_out/groups, kH, kW)"),
         "{e}"
     );
-    let e = msg(ConvTranspose2d::from_tensors(w4.clone(), bias(6), groups3)
-        .err()
-        .expect("an error"));
+    let e = msg(ConvTranspose2d::from_tensors(w4.clone(), bias(6), groups3));
     assert!(e.contains("bias must be (C_out,) = (9,)"), "{e}");
     assert!(ConvTranspose2d::from_tensors(w4, bias(9), groups3).is_ok());
 }
