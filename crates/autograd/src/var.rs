@@ -125,8 +125,43 @@ impl<T: Float> Var<T> {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
-    /// Replaces the value of a leaf in place (what optimizers do). Any graph built from the old
-    /// value keeps the old value.
+    /// Updates the value of a leaf in place: `f` receives its elements in row-major order and
+    /// changes them (what optimizers do). The value's buffer is reused when nothing else holds
+    /// it, and copied first when something does (a tensor saved by a graph, a view, a clone),
+    /// which then keeps the old elements. As with [`set_value`](Self::set_value), a retained
+    /// graph run backward again afterwards reads the leaf's new value wherever its rules use the
+    /// leaf itself; PyTorch refuses that case with a version-counter error, scalpel does not
+    /// detect it.
+    ///
+    /// ```
+    /// use scalpel_autograd::Var;
+    /// use scalpel_tensor::Tensor;
+    /// let w = Var::parameter(Tensor::from_vec(vec![1.0f32, 2.0], [2]).unwrap());
+    /// let before = w.value();
+    /// w.update_value(|v| v.iter_mut().for_each(|x| *x *= 10.0)).unwrap();
+    /// assert_eq!(w.value().to_vec(), vec![10.0, 20.0]);
+    /// assert_eq!(before.to_vec(), vec![1.0, 2.0]); // a clone held elsewhere is not changed
+    /// ```
+    ///
+    /// # Errors
+    /// [`AutogradError::NoGradient`] when called on a non-leaf.
+    pub fn update_value(&self, f: impl FnOnce(&mut [T])) -> Result<()> {
+        if self.inner.node.is_some() {
+            return Err(AutogradError::NoGradient(
+                "update_value: only a leaf variable's value can be updated".into(),
+            ));
+        }
+        let mut v = self.inner.value.write().unwrap_or_else(|e| e.into_inner());
+        let shape = v.shape().clone();
+        let old = std::mem::replace(&mut *v, Tensor::zeros([0]));
+        let mut data = old.into_vec();
+        f(&mut data);
+        *v = Tensor::from_vec(data, shape)?;
+        Ok(())
+    }
+    /// Replaces the value of a leaf. Tensors a graph saved from the old value keep it, but a
+    /// retained graph run backward again reads the new value wherever its rules use the leaf
+    /// itself (PyTorch refuses this with a version-counter error; scalpel does not detect it).
     ///
     /// # Errors
     /// [`AutogradError::NoGradient`] when called on a non-leaf, or with a different shape.

@@ -151,6 +151,26 @@ impl<T: Element> Tensor<T> {
         }
         Self::from_vec_unchecked(self.to_vec(), self.shape().clone())
     }
+    /// The elements in row-major logical order, as an owned vector: the storage itself, with no
+    /// copy, when this tensor is its only owner and covers all of it contiguously (what an
+    /// optimizer's in-place update wants); otherwise a copy, as [`to_vec`](Self::to_vec).
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let t = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], [2, 2]).unwrap();
+    /// assert_eq!(t.t().into_vec(), vec![1.0, 3.0, 2.0, 4.0]); // a view: copied in order
+    /// assert_eq!(t.into_vec(), vec![1.0, 2.0, 3.0, 4.0]); // the only owner: no copy
+    /// ```
+    pub fn into_vec(self) -> Vec<T> {
+        let whole = self.layout.contiguous_range() == Some(0..self.storage.len());
+        if !whole {
+            return self.to_vec();
+        }
+        match Arc::try_unwrap(self.storage) {
+            Ok(data) => data,
+            Err(shared) => shared[..].to_vec(),
+        }
+    }
     /// The elements in row-major logical order.
     pub fn to_vec(&self) -> Vec<T> {
         if let Some(s) = self.as_slice() {

@@ -137,22 +137,22 @@ impl<R: UpdateRule, T: Float> Optimizer<T> for RuleOptimizer<R, T> {
         for (g, group) in self.groups.iter().enumerate() {
             for (i, var) in group.params.iter().enumerate() {
                 let Some(grad) = var.grad() else { continue };
-                let value = var.value();
-                if grad.shape() != value.shape() {
+                let shape = var.shape();
+                if grad.shape() != &shape {
                     return Err(OptimError::GradShape {
                         owner: R::NAME,
                         group: g,
                         index: i,
-                        param: Box::new(value.shape().clone()),
+                        param: Box::new(shape),
                         grad: Box::new(grad.shape().clone()),
                     });
                 }
-                work.push((g, i, value, grad));
+                work.push((g, i, shape.numel(), grad));
             }
         }
-        for (g, i, value, grad) in work {
+        for (g, i, numel, grad) in work {
             if self.groups[g].state[i].is_none() {
-                self.groups[g].state[i] = Some(self.new_slot(value.numel()));
+                self.groups[g].state[i] = Some(self.new_slot(numel));
             }
             let group = &mut self.groups[g];
             let Some(slot) = group.state[i].as_mut() else {
@@ -164,15 +164,12 @@ impl<R: UpdateRule, T: Float> Optimizer<T> for RuleOptimizer<R, T> {
                 weight_decay: group.weight_decay,
                 step: slot.step,
             };
-            let mut data = value.to_vec();
-            apply(
-                &self.rule,
-                &info,
-                &mut data,
-                &elements(&grad),
-                &mut slot.buffers,
-            );
-            group.params[i].set_value(Tensor::from_vec(data, value.shape().clone())?)?;
+            let grad = elements(&grad);
+            // In place when the parameter's buffer is not shared (the usual case once backward
+            // has freed the graph); a graph still holding the old value keeps it.
+            group.params[i].update_value(|data| {
+                apply(&self.rule, &info, data, &grad, &mut slot.buffers);
+            })?;
         }
         Ok(())
     }
