@@ -221,3 +221,28 @@ proptest! {
         prop_assert_eq!(u.to_vec(), d.data.clone());
     }
 }
+
+#[test]
+fn transposed_matrices_copy_out_in_row_major_order() {
+    // Sizes around the 32-wide copy tiles, whole and narrowed (an offset and a column stride
+    // larger than the row count).
+    for (rows, cols) in [(2, 2), (5, 3), (31, 33), (64, 32), (70, 45), (1, 9), (9, 1)] {
+        let data: Vec<f64> = (0..rows * cols).map(|v| v as f64).collect();
+        let m = Tensor::from_vec(data, [rows, cols]).unwrap();
+        let views = [
+            m.t(),
+            m.narrow(1, cols / 3, cols - cols / 3)
+                .unwrap()
+                .narrow(0, rows / 4, rows - rows / 4)
+                .unwrap()
+                .t(),
+        ];
+        for t in views {
+            let (r, c) = (t.dims()[0], t.dims()[1]);
+            let want: Vec<f64> = (0..r * c)
+                .map(|k| t.get(&[k / c, k % c]).unwrap())
+                .collect();
+            assert_eq!(t.to_vec(), want, "{rows}x{cols} as {:?}", t.strides());
+        }
+    }
+}
