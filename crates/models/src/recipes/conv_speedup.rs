@@ -8,7 +8,7 @@ use scalpel_autograd::Var;
 use scalpel_nn::{Conv2d, Module, NaiveConv2d};
 use scalpel_tensor::{Rng, Tensor};
 
-use crate::error::Result;
+use crate::error::{ModelsError, Result};
 
 /// Input channels of the experiment.
 pub const CONV_SPEEDUP_CHANNELS: usize = 16;
@@ -50,6 +50,14 @@ fn time_step(layer: &dyn Module, x: &Tensor<f32>) -> Result<(Duration, Tensor<f3
         .grad()
         .unwrap_or_else(|| Tensor::zeros(x.shape().clone()));
     Ok((elapsed, y.value(), dx))
+}
+
+/// The gradient backward left in `v`; its absence is an error, not a zero to compare.
+fn gradient(v: &Var<f32>, what: &str) -> Result<Tensor<f32>> {
+    v.grad().ok_or_else(|| ModelsError::InvalidArgument {
+        op: "conv_speedup",
+        reason: format!("backward left no gradient in {what}"),
+    })
 }
 
 /// The largest difference between `a` and `b`, relative to the largest magnitude in `a`.
@@ -107,11 +115,13 @@ pub fn conv_speedup(batch: usize) -> Result<ConvSpeedupReport> {
     time_step(&fast, &x)?;
     let (t_fast, y_fast, dx_fast) = time_step(&fast, &x)?;
     let (t_naive, y_naive, dx_naive) = time_step(&naive, &x)?;
-    let grad = |w: &Var<f32>| w.grad().unwrap_or_else(|| Tensor::zeros([0]));
     let max_relative_difference = [
         relative_difference(&y_fast, &y_naive),
         relative_difference(&dx_fast, &dx_naive),
-        relative_difference(&grad(fast.weight()), &grad(naive.weight())),
+        relative_difference(
+            &gradient(fast.weight(), "the fast layer's weight")?,
+            &gradient(naive.weight(), "the naive layer's weight")?,
+        ),
     ]
     .into_iter()
     .fold(0.0, f64::max);
