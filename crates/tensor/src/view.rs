@@ -334,7 +334,7 @@ pub(crate) fn infer_shape(op: &'static str, from: &Shape, dims: &[isize]) -> Res
     }
     let mut out: Vec<usize> = dims.iter().map(|&d| d.max(0) as usize).collect();
     if let Some(&i) = infer.first() {
-        if known == 0 || from.numel() % known != 0 {
+        if known == 0 || !from.numel().is_multiple_of(known) {
             return Err(TensorError::shape(
                 op,
                 from,

@@ -733,3 +733,76 @@ fn shape_errors_name_the_op_and_the_shapes() {
         "conv_transpose2d: output padding (1, 0) must be smaller than the stride (1, 1) or the dilation (1, 1)"
     );
 }
+
+/// Stride-1 convolutions of one group with few channels, the shapes of the direct f32 fast
+/// path: output widths from 1 to 40 (one, two and three groups of 16 lanes, full and partial),
+/// every channel-block width, paddings up to the kernel size (the input gradient takes the
+/// direct path only below it).
+fn direct_case_strategy() -> impl Strategy<Value = Case> {
+    (
+        (1usize..=3, 1usize..=12, 1usize..=18),
+        (1usize..=7, 1usize..=7),
+        (0usize..=7, 0usize..=7, 0usize..=6, 0usize..=40),
+        (any::<bool>(), any::<bool>(), any::<u64>()),
+    )
+        .prop_map(
+            |((n, c, o), (kh, kw), (ph, pw, eh, ew), (bias, strided, seed))| {
+                let (ph, pw) = (ph.min(kh), pw.min(kw));
+                Case {
+                    n,
+                    c,
+                    h: fitting(kh, 1, ph, eh),
+                    w: fitting(kw, 1, pw, ew),
+                    o,
+                    kh,
+                    kw,
+                    p: Conv2dParams {
+                        padding: (ph, pw),
+                        ..Default::default()
+                    },
+                    bias,
+                    strided,
+                    seed,
+                }
+            },
+        )
+}
+
+/// `a` within the rounding error bound of an f32 sum of `terms` products: `terms · ε` times
+/// `magnitude`, the same sum over the absolute values.
+fn assert_f32_close(got: &[f32], want: &[f64], magnitude: &[f64], terms: usize, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    let gamma = (terms + 2) as f64 * f32::EPSILON as f64;
+    for (k, ((&a, &b), &m)) in got.iter().zip(want).zip(magnitude).enumerate() {
+        assert!(
+            (a as f64 - b).abs() <= gamma * m + 1e-30,
+            "{what}: element {k}: {a} != {b} (bound {})",
+            gamma * m
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn direct_f32_fast_path_matches_direct_loop(case in direct_case_strategy()) {
+        let (x, w, b, g) = operands(&case);
+        // The f32 operands, and the f64 reference computed from exactly those values.
+        let (x32, w32, g32) = (x.cast::<f32>(), w.cast::<f32>(), g.cast::<f32>());
+        let b32 = b.as_ref().map(|b| b.cast::<f32>());
+        let (xv, wv, gv) = (x32.cast::<f64>().to_vec(), w32.cast::<f64>().to_vec(), g32.cast::<f64>().to_vec());
+        let bv = b32.as_ref().map(|b| b.cast::<f64>().to_vec());
+        let abs = |v: &[f64]| v.iter().map(|e| e.abs()).collect::<Vec<_>>();
+
+        let y = x32.conv2d(&w32, b32.as_ref(), case.p).unwrap();
+        let want = reference_conv2d(&case, &xv, &wv, bv.as_deref());
+        let bound = reference_conv2d(&case, &abs(&xv), &abs(&wv), bv.as_deref().map(abs).as_deref());
+        assert_f32_close(&y.to_vec(), &want, &bound, case.c * case.kh * case.kw, "conv2d");
+
+        let dx = g32.conv2d_backward_input(&w32, x.shape(), case.p).unwrap();
+        let want = reference_backward_input(&case, &gv, &wv);
+        let bound = reference_backward_input(&case, &abs(&gv), &abs(&wv));
+        assert_f32_close(&dx.to_vec(), &want, &bound, case.o * case.kh * case.kw, "dx");
+    }
+}

@@ -140,7 +140,7 @@ fn factor_shape(n: usize, picks: [u8; 3]) -> Vec<usize> {
     let mut dims = Vec::new();
     let mut rest = n;
     for &b in &picks {
-        let divisors: Vec<usize> = (1..=rest).filter(|k| rest % k == 0).collect();
+        let divisors: Vec<usize> = (1..=rest).filter(|k| rest.is_multiple_of(*k)).collect();
         let d = divisors[b as usize % divisors.len()];
         dims.push(d);
         rest /= d;

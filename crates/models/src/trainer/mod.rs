@@ -356,7 +356,7 @@ where
     {
         let started = Instant::now();
         let lr = self.optimizer.lr();
-        let shown = (epoch + 1) % self.log_every == 0 || epoch + 1 == self.epochs;
+        let shown = (epoch + 1).is_multiple_of(self.log_every) || epoch + 1 == self.epochs;
         let mode = if shown { mode } else { Progress::Silent };
         let display = EpochProgress::start(mode, &self.name, epoch + 1, self.epochs, train.len());
         self.model.train(true);
@@ -432,7 +432,7 @@ where
         write_atomic(&dir.join(CURVES_FILE), svg.as_bytes())?;
         let k = self.checkpoint_every;
         let last = epochs_done >= self.epochs || self.stopping.stopped;
-        if k > 0 && (epochs_done % k == 0 || last) {
+        if k > 0 && (epochs_done.is_multiple_of(k) || last) {
             let state = TrainerCheckpoint {
                 format: FORMAT_VERSION,
                 epochs_done,

@@ -54,7 +54,7 @@ pub(crate) fn named<T: Float>(weight: &Var<T>, bias: Option<&Var<T>>) -> Vec<(St
 /// document this panic).
 pub(crate) fn assert_groups(op: &str, groups: usize, in_channels: usize, out_channels: usize) {
     assert!(
-        groups > 0 && in_channels % groups == 0 && out_channels % groups == 0,
+        groups > 0 && in_channels.is_multiple_of(groups) && out_channels.is_multiple_of(groups),
         "{op}: groups {groups} must divide in_channels {in_channels} and out_channels {out_channels}"
     );
 }

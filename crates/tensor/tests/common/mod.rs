@@ -203,7 +203,7 @@ pub fn half_integer(seed: u64, k: usize) -> f64 {
 
 /// Like [`half_integer`], but about one value in twenty is NaN.
 pub fn half_integer_or_nan(seed: u64, k: usize) -> f64 {
-    if hash(seed ^ 0x55, k as u64) % 20 == 0 {
+    if hash(seed ^ 0x55, k as u64).is_multiple_of(20) {
         f64::NAN
     } else {
         half_integer(seed, k)

@@ -10,7 +10,7 @@
 use super::geometry::Geometry;
 use super::im2col::{col2im_rows, im2col_rows};
 use super::params::Conv2dParams;
-use super::{dense, for_each_image, sum_over_images, winograd};
+use super::{dense, direct, for_each_image, sum_over_images, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
@@ -119,6 +119,9 @@ pub(crate) fn backward_input<T: Float>(
         w.as_slice().expect("contiguous"),
     );
     if let Some(dx) = winograd::backward_input(g, dy, w) {
+        return Tensor::from_vec_unchecked(dx, g.input_shape());
+    }
+    if let Some(dx) = direct::backward_input(g, dy, w) {
         return Tensor::from_vec_unchecked(dx, g.input_shape());
     }
     let mut dx = vec![T::zero(); g.n * g.in_image()];

@@ -9,7 +9,7 @@
 use super::geometry::Geometry;
 use super::im2col::im2col_rows;
 use super::params::{conv_output_len, Conv1dParams, Conv2dParams};
-use super::{check_bias, dense, for_each_image, winograd};
+use super::{check_bias, dense, direct, for_each_image, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
@@ -142,6 +142,10 @@ pub(crate) fn conv2d_forward<T: Float>(
     );
     if winograd::applies(g) {
         let out = winograd::conv2d(g, x, w, b.as_deref());
+        return Tensor::from_vec_unchecked(out, g.output_shape());
+    }
+    if direct::applies::<T>(g) {
+        let out = direct::conv2d(g, x, w, b.as_deref());
         return Tensor::from_vec_unchecked(out, g.output_shape());
     }
     let mut out = vec![T::zero(); g.n * g.out_image()];

@@ -131,7 +131,7 @@ impl Geometry {
         let groups = self.groups;
         let (o, cg) = (weight[0], weight[1]);
         let fail = |reason: String| Err(TensorError::mismatch(op, input, weight, reason));
-        if self.c % groups != 0 {
+        if !self.c.is_multiple_of(groups) {
             return fail(format!(
                 "{} input channels are not divisible by {groups} groups",
                 self.c

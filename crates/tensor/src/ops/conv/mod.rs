@@ -37,8 +37,13 @@
 //!   channels — the workhorse of VGG- and ResNet-style networks — uses Winograd's F(2×2, 3×3)
 //!   for the forward pass and both gradients (2.25 times fewer multiplications; see the
 //!   `winograd` module). Its results differ from the im2col path's only by rounding.
+//! - An f32 convolution with stride 1, dilation 1, one group and 4 to 16 output channels (LeNet's,
+//!   the book's CNN's, the stems of larger networks) is computed directly, without im2col, by
+//!   AVX-512 or AVX2 kernels that keep a block of output channels in registers (the `direct`
+//!   module), and so is its input gradient when it has 4 to 16 input channels.
 
 mod backward;
+mod direct;
 mod forward;
 mod geometry;
 mod im2col;

@@ -1,0 +1,259 @@
+//! Sixteen f32 lanes as two AVX2 registers or one AVX-512 register ([`Lanes`]), the kernels
+//! written once over them, and the run-time choice between the two ([`Isa`]).
+
+use std::any::TypeId;
+use std::arch::x86_64::{
+    __m256, __m512, _mm256_cmpgt_epi32, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_maskstore_ps,
+    _mm256_set1_epi32, _mm256_set1_ps, _mm256_setr_epi32, _mm256_setzero_ps, _mm256_storeu_ps,
+    _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mask_storeu_ps, _mm512_set1_ps, _mm512_setzero_ps,
+    _mm512_storeu_ps,
+};
+
+use super::{channel_blocks, Position, LANES};
+use crate::ops::conv::direct::Plan;
+
+/// `s` as f32.
+///
+/// # Panics
+/// When `T` is not f32.
+pub(super) fn as_f32<T: 'static>(s: &[T]) -> &[f32] {
+    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
+    // SAFETY: `T` is f32 (same type id), so `s` is a slice of f32 as it stands.
+    unsafe { std::slice::from_raw_parts(s.as_ptr().cast(), s.len()) }
+}
+
+/// `s` as mutable f32.
+///
+/// # Panics
+/// When `T` is not f32.
+pub(super) fn as_f32_mut<T: 'static>(s: &mut [T]) -> &mut [f32] {
+    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
+    // SAFETY: as in `as_f32`; the mutable borrow moves into the result.
+    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast(), s.len()) }
+}
+
+/// The instruction set the kernels run with on this CPU.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Isa {
+    /// AVX-512F: one register of sixteen lanes.
+    Avx512,
+    /// AVX2 with FMA: two registers of eight lanes.
+    Avx2,
+}
+
+impl Isa {
+    /// The best instruction set for element type `T` on this CPU, if there is a kernel for it.
+    pub(super) fn detect<T: 'static>() -> Option<Isa> {
+        if TypeId::of::<T>() != TypeId::of::<f32>() {
+            None
+        } else if is_x86_feature_detected!("avx512f") {
+            Some(Isa::Avx512)
+        } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            Some(Isa::Avx2)
+        } else {
+            None
+        }
+    }
+
+    /// [`correlate`](super::correlate) with this instruction set.
+    pub(super) fn correlate(
+        self,
+        plan: &Plan,
+        xp: &[f32],
+        table: &[f32],
+        bias: Option<&[f32]>,
+        out: &mut [f32],
+    ) {
+        // SAFETY: `detect` found the instruction set on this CPU.
+        unsafe {
+            match self {
+                Isa::Avx512 => correlate_avx512(plan, xp, table, bias, out),
+                Isa::Avx2 => correlate_avx2(plan, xp, table, bias, out),
+            }
+        }
+    }
+}
+
+#[target_feature(enable = "avx512f")]
+unsafe fn correlate_avx512(
+    plan: &Plan,
+    xp: &[f32],
+    table: &[f32],
+    bias: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    correlate_with::<Zmm>(plan, xp, table, bias, out)
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn correlate_avx2(
+    plan: &Plan,
+    xp: &[f32],
+    table: &[f32],
+    bias: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    correlate_with::<Ymm2>(plan, xp, table, bias, out)
+}
+
+/// Sixteen f32 lanes in registers. Every method needs the CPU feature of its implementation and
+/// is inlined into a function compiled with it.
+trait Lanes: Copy {
+    /// Widths of the channel blocks, widest first: as many accumulators as the registers hold
+    /// beside the input and the weight.
+    const WIDTHS: &'static [usize];
+    /// All lanes zero.
+    unsafe fn zero() -> Self;
+    /// All lanes `v`.
+    unsafe fn splat(v: f32) -> Self;
+    /// Sixteen lanes from `p`.
+    unsafe fn load(p: *const f32) -> Self;
+    /// `a · b + self`, lane by lane, with one rounding.
+    unsafe fn mul_add(self, a: Self, b: Self) -> Self;
+    /// Writes the sixteen lanes to `p`.
+    unsafe fn store(self, p: *mut f32);
+    /// Writes the first `n < 16` lanes to `p` and nothing past them.
+    unsafe fn store_first(self, p: *mut f32, n: usize);
+}
+
+/// One AVX-512 register.
+#[derive(Clone, Copy)]
+struct Zmm(__m512);
+
+impl Lanes for Zmm {
+    const WIDTHS: &'static [usize] = &[8, 6, 4, 2, 1];
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        Zmm(_mm512_setzero_ps())
+    }
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        Zmm(_mm512_set1_ps(v))
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        Zmm(_mm512_loadu_ps(p))
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, a: Self, b: Self) -> Self {
+        Zmm(_mm512_fmadd_ps(a.0, b.0, self.0))
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        _mm512_storeu_ps(p, self.0)
+    }
+    #[inline(always)]
+    unsafe fn store_first(self, p: *mut f32, n: usize) {
+        _mm512_mask_storeu_ps(p, (1u16 << n) - 1, self.0)
+    }
+}
+
+/// Two AVX2 registers.
+#[derive(Clone, Copy)]
+struct Ymm2(__m256, __m256);
+
+impl Lanes for Ymm2 {
+    const WIDTHS: &'static [usize] = &[6, 4, 2, 1];
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        Ymm2(_mm256_setzero_ps(), _mm256_setzero_ps())
+    }
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        let v = _mm256_set1_ps(v);
+        Ymm2(v, v)
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        Ymm2(_mm256_loadu_ps(p), _mm256_loadu_ps(p.add(8)))
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, a: Self, b: Self) -> Self {
+        Ymm2(
+            _mm256_fmadd_ps(a.0, b.0, self.0),
+            _mm256_fmadd_ps(a.1, b.1, self.1),
+        )
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        _mm256_storeu_ps(p, self.0);
+        _mm256_storeu_ps(p.add(8), self.1);
+    }
+    #[inline(always)]
+    unsafe fn store_first(self, p: *mut f32, n: usize) {
+        let count = _mm256_set1_epi32(n as i32);
+        let low = _mm256_cmpgt_epi32(count, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        let high = _mm256_cmpgt_epi32(count, _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15));
+        _mm256_maskstore_ps(p, low, self.0);
+        _mm256_maskstore_ps(p.add(8), high, self.1);
+    }
+}
+
+#[inline(always)]
+unsafe fn correlate_with<L: Lanes>(
+    plan: &Plan,
+    xp: &[f32],
+    table: &[f32],
+    bias: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    for y in 0..plan.oh {
+        for x0 in (0..plan.ow).step_by(LANES) {
+            let at = Position { y, x0 };
+            for (o0, b) in channel_blocks(plan.co, L::WIDTHS) {
+                match b {
+                    8 => output_block::<L, 8>(plan, xp, table, bias, out, at, o0),
+                    6 => output_block::<L, 6>(plan, xp, table, bias, out, at, o0),
+                    4 => output_block::<L, 4>(plan, xp, table, bias, out, at, o0),
+                    2 => output_block::<L, 2>(plan, xp, table, bias, out, at, o0),
+                    _ => output_block::<L, 1>(plan, xp, table, bias, out, at, o0),
+                }
+            }
+        }
+    }
+}
+
+/// Output channels `o0..o0 + B` at `at`, accumulated over every tap.
+#[inline(always)]
+unsafe fn output_block<L: Lanes, const B: usize>(
+    plan: &Plan,
+    xp: &[f32],
+    table: &[f32],
+    bias: Option<&[f32]>,
+    out: &mut [f32],
+    at: Position,
+    o0: usize,
+) {
+    let mut acc = [L::zero(); B];
+    if let Some(bias) = bias {
+        for (a, &b) in acc.iter_mut().zip(&bias[o0..o0 + B]) {
+            *a = L::splat(b);
+        }
+    }
+    let (kw, co) = (plan.kw, plan.co);
+    for c in 0..plan.ci {
+        for i in 0..plan.kh {
+            let start = (c * plan.hp + at.y + i) * plan.wq + at.x0;
+            // Bounds checked once per kernel row: kw − 1 + LANES inputs, kw taps of co weights.
+            let row = &xp[start..start + kw - 1 + LANES];
+            let taps = &table[(c * plan.kh + i) * kw * co..][..kw * co];
+            for j in 0..kw {
+                let x = L::load(row.as_ptr().add(j));
+                let w = taps.as_ptr().add(j * co + o0);
+                for (b, a) in acc.iter_mut().enumerate() {
+                    *a = a.mul_add(L::splat(*w.add(b)), x);
+                }
+            }
+        }
+    }
+    let n = at.lanes(plan);
+    for (b, a) in acc.iter().enumerate() {
+        let start = at.offset(plan, o0 + b);
+        let dst = out[start..start + n].as_mut_ptr();
+        if n == LANES {
+            a.store(dst);
+        } else {
+            a.store_first(dst, n);
+        }
+    }
+}
