@@ -84,8 +84,10 @@ pub(crate) fn backward<T: Float>(
         }
         // ---- convolution: F(x, w, g) = ⟨conv2d(x, w), g⟩ is trilinear -------------------------
         Op::Conv2d(p) => {
+            // inputs: x, w and, when there is one, the bias, whose gradient sums g over
+            // everything but the channels.
             let w = &inputs[1];
-            Ok(vec![
+            let mut grads = vec![
                 if need(0) {
                     Some(g.conv2d_grad_input(w, &x.shape(), *p)?)
                 } else {
@@ -96,7 +98,15 @@ pub(crate) fn backward<T: Float>(
                 } else {
                     None
                 },
-            ])
+            ];
+            if inputs.len() > 2 {
+                grads.push(if need(2) {
+                    Some(g.sum(&[0, 2, 3], false)?)
+                } else {
+                    None
+                });
+            }
+            Ok(grads)
         }
         Op::Conv2dGradInput(params) => {
             // out = ∂F/∂x (g = inputs[0], w = inputs[1]); ⟨out, h⟩ = F(h, w, g)

@@ -132,6 +132,7 @@ pub(crate) enum Op<T: Float> {
         widths: Vec<(usize, usize)>,
     },
     // convolution and pooling
+    /// conv2d of inputs `[x, w]` or, with its bias added in the kernel, `[x, w, b]`.
     Conv2d(Conv2dParams),
     Conv2dGradInput(Conv2dParams),
     Conv2dGradWeight(Conv2dParams),

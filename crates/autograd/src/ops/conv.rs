@@ -20,9 +20,13 @@ impl<T: Float> Var<T> {
         bias: Option<&Var<T>>,
         params: Conv2dParams,
     ) -> Result<Var<T>> {
-        let v = self.value().conv2d(&weight.value(), None, params)?;
-        let y = Var::from_op(v, Op::Conv2d(params), vec![self.clone(), weight.clone()])?;
-        add_channel_bias(y, bias)
+        // The bias is added by the kernel as it writes the output: no second pass, no copy.
+        let v = self
+            .value()
+            .conv2d(&weight.value(), bias.map(Var::value).as_ref(), params)?;
+        let mut inputs = vec![self.clone(), weight.clone()];
+        inputs.extend(bias.cloned());
+        Var::from_op(v, Op::Conv2d(params), inputs)
     }
 
     /// 1-D cross-correlation of an `(N, C, L)` input with an `(O, C/groups, k)` weight, plus an
