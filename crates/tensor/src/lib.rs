@@ -28,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+mod accumulate;
 mod display;
 pub mod element;
 pub mod error;

@@ -9,6 +9,7 @@
 
 use super::geometry::Geometry;
 use super::params::Conv2dParams;
+use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::shape::Shape;
@@ -252,7 +253,7 @@ impl<T: Float> Tensor<T> {
         }
         let col = self.contiguous();
         let col = col.as_slice().expect("contiguous");
-        let mut out = vec![T::zero(); g.n * g.in_image()];
+        let mut out = zeros_to_accumulate(g.n * g.in_image(), T::zero());
         for i in 0..g.n {
             let dx = &mut out[i * g.in_image()..(i + 1) * g.in_image()];
             let c = &col[i * rows * cols..(i + 1) * rows * cols];

@@ -2,6 +2,7 @@
 //! kernel.
 
 use super::for_each_plane;
+use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::shape::Shape;
@@ -84,7 +85,7 @@ impl<T: Float> Tensor<T> {
         let (_, _, h, w) = dims4(&input_shape);
         let dy = self.contiguous();
         let dy = dy.as_slice().expect("contiguous");
-        let mut dx = vec![T::zero(); input_shape.numel()];
+        let mut dx = zeros_to_accumulate(input_shape.numel(), T::zero());
         for_each_plane(&mut dx, h * w, dy.len(), |p, d| {
             let dy = &dy[p * oh * ow..(p + 1) * oh * ow];
             for y in 0..oh {

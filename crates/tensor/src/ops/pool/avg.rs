@@ -2,6 +2,7 @@
 
 use super::for_each_plane;
 use super::geometry::PoolGeometry;
+use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::shape::Shape;
@@ -78,7 +79,7 @@ impl<T: Float> Tensor<T> {
         let dy = self.contiguous();
         let dy = dy.as_slice().expect("contiguous");
         let (plane, out_plane) = (g.h * g.w, g.oh * g.ow);
-        let mut dx = vec![T::zero(); g.planes() * plane];
+        let mut dx = zeros_to_accumulate(g.planes() * plane, T::zero());
         for_each_plane(&mut dx, plane, dy.len(), |p, d| {
             let dy = &dy[p * out_plane..(p + 1) * out_plane];
             for_each_window(&g, count_include_pad, |i, (h0, h1), (w0, w1), scale| {

@@ -4,6 +4,7 @@ use rayon::prelude::*;
 
 use super::for_each_plane;
 use super::geometry::PoolGeometry;
+use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
@@ -122,7 +123,7 @@ impl<T: Float> Tensor<T> {
                 size: plane,
             });
         }
-        let mut dx = vec![T::zero(); input_shape.numel()];
+        let mut dx = zeros_to_accumulate(input_shape.numel(), T::zero());
         for_each_plane(&mut dx, plane, dy.len(), |p, d| {
             let range = p * out_plane..(p + 1) * out_plane;
             for (&i, &gv) in idx[range.clone()].iter().zip(&dy[range]) {
