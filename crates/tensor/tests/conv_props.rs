@@ -735,7 +735,7 @@ fn shape_errors_name_the_op_and_the_shapes() {
 }
 
 /// Stride-1 convolutions of one group with few channels, the shapes of the direct f32 fast
-/// path: output widths from 1 to 40 (one, two and three groups of 16 lanes, full and partial),
+/// path: output widths from 1 to about 50 (one to four groups of 16 lanes, full and partial),
 /// every channel-block width, paddings up to the kernel size (the input gradient takes the
 /// direct path only below it).
 fn direct_case_strategy() -> impl Strategy<Value = Case> {
@@ -768,8 +768,8 @@ fn direct_case_strategy() -> impl Strategy<Value = Case> {
         )
 }
 
-/// `a` within the rounding error bound of an f32 sum of `terms` products: `terms · ε` times
-/// `magnitude`, the same sum over the absolute values.
+/// Each of `got` within the rounding error bound of an f32 sum of `terms` products (and a bias)
+/// from `want`: `(terms + 2) · ε` times `magnitude`, the same sum over the absolute values.
 fn assert_f32_close(got: &[f32], want: &[f64], magnitude: &[f64], terms: usize, what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: lengths");
     let gamma = (terms + 2) as f64 * f32::EPSILON as f64;

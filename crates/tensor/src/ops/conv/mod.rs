@@ -40,7 +40,8 @@
 //! - An f32 convolution with stride 1, dilation 1, one group and 4 to 16 output channels (LeNet's,
 //!   the book's CNN's, the stems of larger networks) is computed directly, without im2col, by
 //!   AVX-512 or AVX2 kernels that keep a block of output channels in registers (the `direct`
-//!   module), and so is its input gradient when it has 4 to 16 input channels.
+//!   module); so is its input gradient (any number of output channels) when it has 4 to 16
+//!   input channels and the padding is smaller than the kernel.
 
 mod backward;
 mod direct;

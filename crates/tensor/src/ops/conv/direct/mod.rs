@@ -24,9 +24,10 @@ use super::{for_each_image, winograd};
 use crate::element::Float;
 pub(crate) use kernel::LANES;
 
-/// Output channels for which the direct path beats im2col and GEMM (measured on 2 cores with
-/// AVX-512, batch 32 to 64, against the im2col path: 6 and 16 channels 1.2 to 1.9 times faster,
-/// 32 even, 64 slower; below 4 channels the blocks are too narrow to reuse the input loads).
+/// Output channels for which the direct path beats im2col and GEMM (measured with the AVX-512
+/// kernels on 2 cores, batch 32 to 64: 6 and 16 channels 1.2 to 1.9 times faster, 32 even, 64
+/// slower; below 4 channels the blocks are too narrow to reuse the input loads). The AVX2
+/// kernels use the same range, unmeasured.
 const OUT_CHANNELS: std::ops::RangeInclusive<usize> = 4..=16;
 
 /// Largest `C · kH · kW` (the GEMM's depth under im2col) for which the direct path is measured.
@@ -42,10 +43,11 @@ pub(crate) fn applies<T: Float>(g: &Geometry) -> bool {
 /// flipped correlation, which needs the padding smaller than the kernel (it pads by
 /// `k − 1 − p`).
 fn applies_to_input_grad<T: Float>(g: &Geometry) -> bool {
-    shape_applies::<T>(g)
-        && g.padding.0 < g.kh
-        && g.padding.1 < g.kw
-        && Plan::input_grad(g).is_worthwhile()
+    shape_applies::<T>(g) && g.padding.0 < g.kh && g.padding.1 < g.kw && {
+        // Exactly the input's size; conv_transpose2d's output padding could make it differ.
+        let plan = Plan::input_grad(g);
+        (plan.oh, plan.ow) == (g.h, g.w) && plan.is_worthwhile()
+    }
 }
 
 /// The kernels exist for `T` on this CPU, and `g` is a stride-1 correlation of one group that
@@ -65,17 +67,30 @@ fn shape_applies<T: Float>(g: &Geometry) -> bool {
 /// output row reads inside the row.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Plan {
+    /// Input channels.
     pub ci: usize,
+    /// Input height.
     pub h: usize,
+    /// Input width.
     pub w: usize,
+    /// Output channels.
     pub co: usize,
+    /// Kernel height.
     pub kh: usize,
+    /// Kernel width.
     pub kw: usize,
+    /// Rows of zeros above and below the input.
     pub ph: usize,
+    /// Columns of zeros left and right of the input.
     pub pw: usize,
+    /// Output height, `h + 2·ph − kh + 1`.
     pub oh: usize,
+    /// Output width, `w + 2·pw − kw + 1`.
     pub ow: usize,
+    /// Rows of a padded plane, `h + 2·ph`.
     pub hp: usize,
+    /// Elements of a padded row: `ow` rounded up to whole groups of lanes, plus `kw − 1`, so
+    /// that the last group of every output row reads inside its row (at least `w + 2·pw`).
     pub wq: usize,
 }
 
@@ -179,6 +194,9 @@ fn input_grad_table<T: Float>(g: &Geometry, w: &[T]) -> Vec<T> {
 }
 
 /// The forward convolution of `x` by `w` (plus `bias`) for a geometry where [`applies`] holds.
+/// A batch is split across the pool as the im2col path splits it; a single image runs on one
+/// thread (the im2col path would split its GEMMs instead; the direct kernels are about twice as
+/// fast per thread on these shapes).
 pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
     debug_assert!(applies::<T>(g));
     let plan = Plan::forward(g);

@@ -32,9 +32,15 @@ pub(super) fn as_f32_mut<T: 'static>(s: &mut [T]) -> &mut [f32] {
     unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast(), s.len()) }
 }
 
-/// The instruction set the kernels run with on this CPU.
+/// An instruction set the kernels run with, found on this CPU: only [`detect`](Isa::detect)
+/// (and, in tests, [`all`](Isa::all)) make one, so holding one is the proof that calling its
+/// kernels is safe.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Isa {
+pub(super) struct Isa(Set);
+
+/// The instruction sets there are kernels for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Set {
     /// AVX-512F: one register of sixteen lanes.
     Avx512,
     /// AVX2 with FMA: two registers of eight lanes.
@@ -45,14 +51,21 @@ impl Isa {
     /// The best instruction set for element type `T` on this CPU, if there is a kernel for it.
     pub(super) fn detect<T: 'static>() -> Option<Isa> {
         if TypeId::of::<T>() != TypeId::of::<f32>() {
-            None
-        } else if is_x86_feature_detected!("avx512f") {
-            Some(Isa::Avx512)
-        } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-            Some(Isa::Avx2)
-        } else {
-            None
+            return None;
         }
+        Isa::all().into_iter().next()
+    }
+
+    /// Every instruction set this CPU has a kernel for, best first.
+    fn all() -> Vec<Isa> {
+        let mut sets = Vec::new();
+        if is_x86_feature_detected!("avx512f") {
+            sets.push(Isa(Set::Avx512));
+        }
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            sets.push(Isa(Set::Avx2));
+        }
+        sets
     }
 
     /// [`correlate`](super::correlate) with this instruction set.
@@ -66,9 +79,9 @@ impl Isa {
     ) {
         // SAFETY: `detect` found the instruction set on this CPU.
         unsafe {
-            match self {
-                Isa::Avx512 => correlate_avx512(plan, xp, table, bias, out),
-                Isa::Avx2 => correlate_avx2(plan, xp, table, bias, out),
+            match self.0 {
+                Set::Avx512 => correlate_avx512(plan, xp, table, bias, out),
+                Set::Avx2 => correlate_avx2(plan, xp, table, bias, out),
             }
         }
     }
@@ -96,11 +109,13 @@ unsafe fn correlate_avx2(
     correlate_with::<Ymm2>(plan, xp, table, bias, out)
 }
 
-/// Sixteen f32 lanes in registers. Every method needs the CPU feature of its implementation and
-/// is inlined into a function compiled with it.
+/// Sixteen f32 lanes in registers. Every method needs the CPU feature of its implementation (its
+/// safety condition, with in-bounds pointers) and is inlined into a function compiled with it.
 trait Lanes: Copy {
-    /// Widths of the channel blocks, widest first: as many accumulators as the registers hold
-    /// beside the input and the weight.
+    /// Widths of the channel blocks, widest first, ending with 1. For AVX2 the widest block's
+    /// twelve accumulators, two input registers and the weight fill 15 of the 16 registers;
+    /// for AVX-512, wider blocks than 8 load no less per multiply-add (one input and one weight
+    /// load per channel either way) and are not worth their code.
     const WIDTHS: &'static [usize];
     /// All lanes zero.
     unsafe fn zero() -> Self;
@@ -181,14 +196,29 @@ impl Lanes for Ymm2 {
     }
     #[inline(always)]
     unsafe fn store_first(self, p: *mut f32, n: usize) {
-        let count = _mm256_set1_epi32(n as i32);
-        let low = _mm256_cmpgt_epi32(count, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        let high = _mm256_cmpgt_epi32(count, _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15));
-        _mm256_maskstore_ps(p, low, self.0);
-        _mm256_maskstore_ps(p.add(8), high, self.1);
+        // The mask of the first `k` of eight lanes.
+        let first = |k: usize| {
+            _mm256_cmpgt_epi32(
+                _mm256_set1_epi32(k as i32),
+                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+            )
+        };
+        if n <= 8 {
+            _mm256_maskstore_ps(p, first(n), self.0);
+        } else {
+            // `p + 8` is inside the row only when more than eight lanes are.
+            _mm256_storeu_ps(p, self.0);
+            _mm256_maskstore_ps(p.add(8), first(n - 8), self.1);
+        }
     }
 }
 
+/// [`correlate`](super::correlate) with the lanes `L`.
+///
+/// # Safety
+/// The CPU has the instruction set of `L`, and `xp`, `table`, `bias` and `out` are laid out as
+/// `plan` says (their lengths are checked; the pointer reads inside each checked slice are
+/// what this relies on).
 #[inline(always)]
 unsafe fn correlate_with<L: Lanes>(
     plan: &Plan,
@@ -206,7 +236,8 @@ unsafe fn correlate_with<L: Lanes>(
                     6 => output_block::<L, 6>(plan, xp, table, bias, out, at, o0),
                     4 => output_block::<L, 4>(plan, xp, table, bias, out, at, o0),
                     2 => output_block::<L, 2>(plan, xp, table, bias, out, at, o0),
-                    _ => output_block::<L, 1>(plan, xp, table, bias, out, at, o0),
+                    1 => output_block::<L, 1>(plan, xp, table, bias, out, at, o0),
+                    _ => unreachable!("channel block of {b}"),
                 }
             }
         }
@@ -214,6 +245,9 @@ unsafe fn correlate_with<L: Lanes>(
 }
 
 /// Output channels `o0..o0 + B` at `at`, accumulated over every tap.
+///
+/// # Safety
+/// As for [`correlate_with`], with `o0 + B ≤ plan.co`.
 #[inline(always)]
 unsafe fn output_block<L: Lanes, const B: usize>(
     plan: &Plan,
@@ -254,6 +288,80 @@ unsafe fn output_block<L: Lanes, const B: usize>(
             a.store(dst);
         } else {
             a.store_first(dst, n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The correlation of one image by nested loops, in f64, from the same f32 values.
+    fn reference(plan: &Plan, x: &[f32], table: &[f32], bias: &[f32]) -> Vec<f64> {
+        let mut out = vec![0.0f64; plan.co * plan.oh * plan.ow];
+        for o in 0..plan.co {
+            for y in 0..plan.oh {
+                for xo in 0..plan.ow {
+                    let mut acc = bias[o] as f64;
+                    for c in 0..plan.ci {
+                        for i in 0..plan.kh {
+                            for j in 0..plan.kw {
+                                let (ih, iw) = (
+                                    (y + i) as isize - plan.ph as isize,
+                                    (xo + j) as isize - plan.pw as isize,
+                                );
+                                if ih < 0
+                                    || iw < 0
+                                    || ih >= plan.h as isize
+                                    || iw >= plan.w as isize
+                                {
+                                    continue;
+                                }
+                                let v = x[(c * plan.h + ih as usize) * plan.w + iw as usize];
+                                let w = table[((c * plan.kh + i) * plan.kw + j) * plan.co + o];
+                                acc += v as f64 * w as f64;
+                            }
+                        }
+                    }
+                    out[(o * plan.oh + y) * plan.ow + xo] = acc;
+                }
+            }
+        }
+        out
+    }
+
+    /// Every instruction set of this CPU (AVX2 too where AVX-512 is what `detect` picks), on
+    /// output widths with full and partial groups of lanes, short of and past eight, and every
+    /// channel-block width.
+    #[test]
+    fn every_instruction_set_matches_the_loops() {
+        let mut seed = 7u32;
+        let mut value = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+        };
+        for isa in Isa::all() {
+            for (ow, co) in [(3, 4), (8, 5), (16, 7), (17, 9), (20, 16), (33, 6), (7, 13)] {
+                let (ci, kh, kw, ph, pw) = (3, 3, 5, 1, 2);
+                let (h, w) = (4, ow + kw - 1 - 2 * pw);
+                let plan = Plan::new(ci, (h, w), co, (kh, kw), (ph, pw));
+                assert_eq!(plan.ow, ow);
+                let x: Vec<f32> = (0..ci * h * w).map(|_| value()).collect();
+                let table: Vec<f32> = (0..ci * kh * kw * co).map(|_| value()).collect();
+                let bias: Vec<f32> = (0..co).map(|_| value()).collect();
+                let mut xp = vec![0.0f32; plan.padded_len()];
+                plan.pad_into(&x, &mut xp);
+                // Exactly the output's length: a store past it would be out of bounds.
+                let mut out = vec![f32::NAN; co * plan.oh * ow];
+                isa.correlate(&plan, &xp, &table, Some(&bias), &mut out);
+                let want = reference(&plan, &x, &table, &bias);
+                for (k, (&a, &b)) in out.iter().zip(&want).enumerate() {
+                    assert!(
+                        (a as f64 - b).abs() <= 1e-5 * (1.0 + b.abs()),
+                        "{isa:?} ow {ow} co {co}: element {k}: {a} != {b}"
+                    );
+                }
+            }
         }
     }
 }
