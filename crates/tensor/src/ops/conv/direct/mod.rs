@@ -194,25 +194,10 @@ fn input_grad_table<T: Float>(g: &Geometry, w: &[T]) -> Vec<T> {
 }
 
 /// The forward convolution of `x` by `w` (plus `bias`) for a geometry where [`applies`] holds.
-/// A batch is split across the pool as the im2col path splits it; a single image runs on one
-/// thread (the im2col path would split its GEMMs instead; the direct kernels are about twice as
-/// fast per thread on these shapes).
 pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
     debug_assert!(applies::<T>(g));
-    let plan = Plan::forward(g);
-    let table = forward_table(g, w);
-    let mut out = vec![T::zero(); g.n * g.out_image()];
-    for_each_image(
-        g,
-        plan.padded_len(),
-        &mut out,
-        g.out_image(),
-        |i, out, xp, _| {
-            plan.pad_into(&x[i * g.in_image()..][..g.in_image()], xp);
-            kernel::correlate(&plan, xp, &table, bias, out);
-        },
-    );
-    out
+    let sizes = (g.in_image(), g.out_image());
+    correlate_batch(g, &Plan::forward(g), x, sizes, &forward_table(g, w), bias)
 }
 
 /// The input gradient of `g` from the output gradient `dy`, when the direct path applies to it.
@@ -220,18 +205,41 @@ pub(crate) fn backward_input<T: Float>(g: &Geometry, dy: &[T], w: &[T]) -> Optio
     if !applies_to_input_grad::<T>(g) {
         return None;
     }
-    let plan = Plan::input_grad(g);
+    let sizes = (g.out_image(), g.in_image());
     let table = input_grad_table(g, w);
-    let mut dx = vec![T::zero(); g.n * g.in_image()];
+    Some(correlate_batch(
+        g,
+        &Plan::input_grad(g),
+        dy,
+        sizes,
+        &table,
+        None,
+    ))
+}
+
+/// Correlates each image of `src` (`sizes.0` elements each) as `plan` says with the tap table
+/// `table`, plus `bias`, into images of `sizes.1` elements. A batch is split across the pool as
+/// the im2col path splits it; a single image runs on one thread (the im2col path would split
+/// its GEMMs instead; the direct kernels are about twice as fast per thread on these shapes).
+fn correlate_batch<T: Float>(
+    g: &Geometry,
+    plan: &Plan,
+    src: &[T],
+    sizes: (usize, usize),
+    table: &[T],
+    bias: Option<&[T]>,
+) -> Vec<T> {
+    let (src_len, dst_len) = sizes;
+    let mut out = vec![T::zero(); g.n * dst_len];
     for_each_image(
         g,
         plan.padded_len(),
-        &mut dx,
-        g.in_image(),
-        |i, dx, dyp, _| {
-            plan.pad_into(&dy[i * g.out_image()..][..g.out_image()], dyp);
-            kernel::correlate(&plan, dyp, &table, None, dx);
+        &mut out,
+        dst_len,
+        |i, out, padded, _| {
+            plan.pad_into(&src[i * src_len..][..src_len], padded);
+            kernel::correlate(plan, padded, table, bias, out);
         },
     );
-    Some(dx)
+    out
 }
