@@ -263,18 +263,28 @@ fn max_pool2d_propagates_nan() {
 #[test]
 fn max_pool2d_2x2_fast_path_keeps_the_tie_and_nan_rule() {
     // Values from a small set, so that windows hold ties, NaNs and −∞; odd sizes leave a row
-    // and a column out (floor mode); a transposed view checks strided inputs.
+    // and a column out (floor mode); a transposed view checks strided inputs. In f64 and in
+    // f32 (sixteen windows at a time on CPUs with AVX-512: rows of 1, 8, 17 and 35 windows
+    // take full and partial groups).
     let pick = [f64::NEG_INFINITY, -1.0, 0.0, 1.0, f64::NAN];
     for (seed, dims) in [
         (1u64, [2usize, 3, 7, 9]),
         (2, [1, 2, 6, 6]),
         (3, [3, 1, 5, 2]),
+        (4, [1, 2, 5, 71]),
+        (5, [2, 1, 3, 34]),
+        (6, [1, 3, 4, 16]),
     ] {
-        for strided in [false, true] {
+        for (strided, single) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut v = Values(seed);
             let base = v.tensor(dims, strided);
             let x = base.map(|u| pick[((u + 2.0) * 1.25) as usize % pick.len()]);
-            let (y, idx) = x.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
+            let (y, idx) = if single {
+                let (y, idx) = x.cast::<f32>().max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
+                (y.cast::<f64>(), idx)
+            } else {
+                x.max_pool2d((2, 2), (2, 2), (0, 0)).unwrap()
+            };
             let [n, c, h, w] = dims;
             let (oh, ow) = (h / 2, w / 2);
             assert_eq!(y.dims(), &[n, c, oh, ow]);

@@ -2,8 +2,8 @@
 
 use rayon::prelude::*;
 
-use super::for_each_plane;
 use super::geometry::PoolGeometry;
+use super::{for_each_plane, max_2x2};
 use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
@@ -45,13 +45,18 @@ impl<T: Float> Tensor<T> {
         let pool_plane = |p: usize, v: &mut [T], i: &mut [i64]| {
             let x = &x[p * plane..(p + 1) * plane];
             if halving {
-                max_plane_2x2(&g, x, v, i);
+                max_2x2::max_plane_2x2(&g, x, v, i);
             } else {
                 max_plane(&g, x, v, i);
             }
         };
         if out_plane > 0 {
-            if x.len() >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1 {
+            let parallel_from = if halving {
+                max_2x2::parallel_from::<T>(&g)
+            } else {
+                PARALLEL_THRESHOLD
+            };
+            if x.len() >= parallel_from && rayon::current_num_threads() > 1 {
                 values
                     .par_chunks_mut(out_plane)
                     .zip(indices.par_chunks_mut(out_plane))
@@ -156,39 +161,6 @@ fn max_plane<T: Float>(g: &PoolGeometry, x: &[T], values: &mut [T], indices: &mu
             }
             *ov = best;
             *oi = at as i64;
-        }
-    }
-}
-
-/// [`max_plane`] for the commonest pooling, a 2 × 2 window with stride 2 and no padding: the
-/// same comparisons in the same order (so the same winner on ties and NaNs), without the
-/// window bookkeeping.
-fn max_plane_2x2<T: Float>(g: &PoolGeometry, x: &[T], values: &mut [T], indices: &mut [i64]) {
-    let w = g.w;
-    let rows = values
-        .chunks_exact_mut(g.ow)
-        .zip(indices.chunks_exact_mut(g.ow));
-    for (y, (row_v, row_i)) in rows.enumerate() {
-        let top = &x[2 * y * w..2 * y * w + 2 * g.ow];
-        let bottom = &x[(2 * y + 1) * w..(2 * y + 1) * w + 2 * g.ow];
-        let pairs = top.chunks_exact(2).zip(bottom.chunks_exact(2));
-        for (xo, ((t, b), (ov, oi))) in pairs
-            .zip(row_v.iter_mut().zip(row_i.iter_mut()))
-            .enumerate()
-        {
-            // Row-major window order: t[0], t[1], b[0], b[1]. The first element starts as the
-            // maximum; this matches starting from −∞, which only the first element replaces
-            // or, when it is −∞ too, whose place is the first element's anyway.
-            let (mut best, mut at) = (t[0], 0);
-            for (k, v) in [(1, t[1]), (2, b[0]), (3, b[1])] {
-                if v > best || v.is_nan() {
-                    best = v;
-                    at = k;
-                }
-            }
-            let origin = 2 * y * w + 2 * xo;
-            *ov = best;
-            *oi = (origin + (at & 1) + (at >> 1) * w) as i64;
         }
     }
 }

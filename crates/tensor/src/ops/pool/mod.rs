@@ -15,6 +15,7 @@ mod adaptive;
 mod avg;
 mod geometry;
 mod max;
+mod max_2x2;
 
 use rayon::prelude::*;
 
