@@ -2,6 +2,8 @@
 
 pub mod conv;
 pub mod elementwise;
+#[cfg(target_arch = "x86_64")]
+mod f32_slices;
 pub mod index;
 pub mod matmul;
 pub mod pool;

@@ -5,6 +5,8 @@
 use super::geometry::PoolGeometry;
 use crate::element::Float;
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
+#[cfg(target_arch = "x86_64")]
+use crate::ops::f32_slices::{as_f32, as_f32_mut};
 
 /// Input elements from which the AVX-512 kernel splits its planes across the rayon pool: it
 /// reads an element in about a quarter of a nanosecond, so waking a second thread pays only for
@@ -32,7 +34,7 @@ pub(super) fn max_plane_2x2<T: Float>(
 ) {
     #[cfg(target_arch = "x86_64")]
     if avx512::handles::<T>(g) {
-        let (x, values) = (avx512::as_f32(x), avx512::as_f32_mut(values));
+        let (x, values) = (as_f32(x), as_f32_mut(values));
         // SAFETY: `handles` checked that the CPU has AVX-512F.
         return unsafe { avx512::plane(g, x, values, indices) };
     }

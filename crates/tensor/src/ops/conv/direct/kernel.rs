@@ -12,6 +12,8 @@
 mod lanes;
 
 use super::Plan;
+#[cfg(target_arch = "x86_64")]
+use crate::ops::f32_slices::{as_f32, as_f32_mut};
 
 /// Output columns computed together.
 pub(crate) const LANES: usize = 16;
@@ -42,8 +44,8 @@ pub(super) fn correlate<T: 'static>(
 ) {
     #[cfg(target_arch = "x86_64")]
     if let Some(isa) = lanes::Isa::detect::<T>() {
-        let f = lanes::as_f32;
-        let out = lanes::as_f32_mut(out);
+        let f = as_f32;
+        let out = as_f32_mut(out);
         return isa.correlate(plan, f(xp), f(table), bias.map(f), out);
     }
     unreachable!("direct convolution without its kernels")

@@ -22,7 +22,7 @@ mod kernel;
 use super::geometry::Geometry;
 use super::{for_each_image, winograd};
 use crate::element::Float;
-pub(crate) use kernel::LANES;
+use kernel::LANES;
 
 /// Output channels for which the direct path beats im2col and GEMM (measured with the AVX-512
 /// kernels on 2 cores, batch 32 to 64: 6 and 16 channels 1.2 to 1.9 times faster, 32 even, 64

@@ -6,7 +6,6 @@
 //! a larger value or a NaN takes the place — as masked blends, and the flat index is
 //! `origin + (place & 1) + (place >> 1)·W`, widened to i64 for the store.
 
-use std::any::TypeId;
 use std::arch::x86_64::{
     __m512, __m512i, _mm512_add_epi32, _mm512_and_si512, _mm512_castsi512_si256,
     _mm512_cmp_ps_mask, _mm512_cvtepi32_epi64, _mm512_extracti64x4_epi64, _mm512_mask_blend_epi32,
@@ -16,6 +15,7 @@ use std::arch::x86_64::{
 };
 
 use super::PoolGeometry;
+use crate::ops::f32_slices::is_f32;
 
 /// Windows per register.
 const LANES: usize = 16;
@@ -23,29 +23,7 @@ const LANES: usize = 16;
 /// Whether [`plane`] runs for `T` and `g`: `T` is f32, the CPU has AVX-512F, and flat indices
 /// of the plane fit in i32 (they are computed in 32-bit lanes).
 pub(super) fn handles<T: 'static>(g: &PoolGeometry) -> bool {
-    TypeId::of::<T>() == TypeId::of::<f32>()
-        && g.h * g.w < i32::MAX as usize
-        && is_x86_feature_detected!("avx512f")
-}
-
-/// `s` as f32.
-///
-/// # Panics
-/// When `T` is not f32.
-pub(super) fn as_f32<T: 'static>(s: &[T]) -> &[f32] {
-    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
-    // SAFETY: `T` is f32 (same type id), so `s` is a slice of f32 as it stands.
-    unsafe { std::slice::from_raw_parts(s.as_ptr().cast(), s.len()) }
-}
-
-/// `s` as mutable f32.
-///
-/// # Panics
-/// When `T` is not f32.
-pub(super) fn as_f32_mut<T: 'static>(s: &mut [T]) -> &mut [f32] {
-    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
-    // SAFETY: as in `as_f32`; the mutable borrow moves into the result.
-    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast(), s.len()) }
+    is_f32::<T>() && g.h * g.w < i32::MAX as usize && is_x86_feature_detected!("avx512f")
 }
 
 /// The maxima and indices of the 2 × 2 windows of the plane `x` (`h × w`) into `values` and
@@ -56,10 +34,10 @@ pub(super) fn as_f32_mut<T: 'static>(s: &mut [T]) -> &mut [f32] {
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn plane(g: &PoolGeometry, x: &[f32], values: &mut [f32], indices: &mut [i64]) {
     let w = g.w;
-    // Lane l of the even (odd) permute takes element 2l (2l + 1) of the pair of registers.
+    // Lane l of the even (odd) permute takes element 2l (2l + 1) of the pair of registers;
+    // `even` is also each window's first column within its group, 2l.
     let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    let lane_origin = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     let (one, width) = (_mm512_set1_epi32(1), _mm512_set1_epi32(w as i32));
     for y in 0..g.oh {
         // Bounds checked once per row: the 2·ow inputs of each of the two rows.
@@ -94,8 +72,7 @@ pub(super) unsafe fn plane(g: &PoolGeometry, x: &[f32], values: &mut [f32], indi
                 best = _mm512_mask_blend_ps(take, best, v);
                 at = _mm512_mask_blend_epi32(take, at, _mm512_set1_epi32(k as i32));
             }
-            let origin =
-                _mm512_add_epi32(_mm512_set1_epi32((2 * y * w + 2 * x0) as i32), lane_origin);
+            let origin = _mm512_add_epi32(_mm512_set1_epi32((2 * y * w + 2 * x0) as i32), even);
             let column = _mm512_and_si512(at, one);
             let row = _mm512_mullo_epi32(_mm512_srli_epi32::<1>(at), width);
             let flat: __m512i = _mm512_add_epi32(origin, _mm512_add_epi32(column, row));

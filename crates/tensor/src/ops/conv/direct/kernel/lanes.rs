@@ -1,7 +1,6 @@
 //! Sixteen f32 lanes as two AVX2 registers or one AVX-512 register ([`Lanes`]), the kernels
 //! written once over them, and the run-time choice between the two ([`Isa`]).
 
-use std::any::TypeId;
 use std::arch::x86_64::{
     __m256, __m512, _mm256_cmpgt_epi32, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_maskstore_ps,
     _mm256_set1_epi32, _mm256_set1_ps, _mm256_setr_epi32, _mm256_setzero_ps, _mm256_storeu_ps,
@@ -11,26 +10,7 @@ use std::arch::x86_64::{
 
 use super::{channel_blocks, Position, LANES};
 use crate::ops::conv::direct::Plan;
-
-/// `s` as f32.
-///
-/// # Panics
-/// When `T` is not f32.
-pub(super) fn as_f32<T: 'static>(s: &[T]) -> &[f32] {
-    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
-    // SAFETY: `T` is f32 (same type id), so `s` is a slice of f32 as it stands.
-    unsafe { std::slice::from_raw_parts(s.as_ptr().cast(), s.len()) }
-}
-
-/// `s` as mutable f32.
-///
-/// # Panics
-/// When `T` is not f32.
-pub(super) fn as_f32_mut<T: 'static>(s: &mut [T]) -> &mut [f32] {
-    assert_eq!(TypeId::of::<T>(), TypeId::of::<f32>());
-    // SAFETY: as in `as_f32`; the mutable borrow moves into the result.
-    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast(), s.len()) }
-}
+use crate::ops::f32_slices::is_f32;
 
 /// An instruction set the kernels run with, found on this CPU: only [`detect`](Isa::detect)
 /// (and, in tests, [`all`](Isa::all)) make one, so holding one is the proof that calling its
@@ -49,14 +29,21 @@ enum Set {
 
 impl Isa {
     /// The best instruction set for element type `T` on this CPU, if there is a kernel for it.
+    /// (Feature detection is a cached load: this runs for every image.)
     pub(super) fn detect<T: 'static>() -> Option<Isa> {
-        if TypeId::of::<T>() != TypeId::of::<f32>() {
-            return None;
+        if !is_f32::<T>() {
+            None
+        } else if is_x86_feature_detected!("avx512f") {
+            Some(Isa(Set::Avx512))
+        } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            Some(Isa(Set::Avx2))
+        } else {
+            None
         }
-        Isa::all().into_iter().next()
     }
 
     /// Every instruction set this CPU has a kernel for, best first.
+    #[cfg(test)]
     fn all() -> Vec<Isa> {
         let mut sets = Vec::new();
         if is_x86_feature_detected!("avx512f") {
