@@ -390,7 +390,14 @@ fn matmul_backward<T: Float>(
     }
     debug_assert_eq!(gshape[gshape.len() - 2..], [n, m]);
     let g2 = g.reshape(gshape)?;
-    let ga = if need_a {
+    // A plain matrix stored transposed (a Linear layer's weight used as `weightᵀ`) gets its
+    // gradient computed transposed as well, `(g·bᵀ)ᵀ = b·gᵀ`, so that the gradient handed back
+    // through the transpose is contiguous like the parameter instead of a strided view that
+    // every later reader (accumulation, the optimizer) would have to gather.
+    let plain = a.rank() == 2 && b.rank() == 2;
+    let ga = if need_a && plain && is_stored_transposed(a) {
+        Some(b.matmul(&g2.t()?)?.t()?)
+    } else if need_a {
         Some(
             g2.matmul(&b2.t()?)?
                 .sum_to(&a2.shape())?
@@ -399,7 +406,9 @@ fn matmul_backward<T: Float>(
     } else {
         None
     };
-    let gb = if need_b {
+    let gb = if need_b && plain && is_stored_transposed(b) {
+        Some(g2.t()?.matmul(a)?.t()?)
+    } else if need_b {
         Some(
             a2.t()?
                 .matmul(&g2)?
@@ -410,4 +419,10 @@ fn matmul_backward<T: Float>(
         None
     };
     Ok(vec![ga, gb])
+}
+
+/// Whether `v` is a non-contiguous matrix whose transpose is contiguous.
+fn is_stored_transposed<T: Float>(v: &Var<T>) -> bool {
+    let value = v.value();
+    !value.is_contiguous() && value.t().is_contiguous()
 }

@@ -271,3 +271,34 @@ fn to_dot_renders_a_small_mlp_as_valid_dot_with_gradient_norms() {
     );
     assert!(dot.lines().filter(|l| l.contains('{')).count() == 1);
 }
+
+#[test]
+fn a_matrix_used_transposed_gets_a_contiguous_gradient_of_the_right_value() {
+    // y = a·bᵀ and z = aᵀ·b with a (2×3), b (4×3) and then (2×4): the operands stored transposed
+    // get their gradients computed transposed, and the values are those of the plain products.
+    let a = Var::parameter(Tensor::from_fn([2, 3], |i| i as f64 + 1.0));
+    let b = Var::parameter(Tensor::from_fn([4, 3], |i| (i as f64) * 0.5 - 2.0));
+    let g = Tensor::from_fn([2, 4], |i| (i as f64) - 3.0);
+    a.matmul(&b.t().unwrap())
+        .unwrap()
+        .backward_with(Some(g.clone()), BackwardOptions::default())
+        .unwrap();
+    let (ga, gb) = (a.grad().unwrap(), b.grad().unwrap());
+    assert!(gb.is_contiguous(), "the gradient of b is a strided view");
+    // d(a·bᵀ)/da = g·b, d/db = gᵀ·a, by hand from the plain products.
+    assert_eq!(ga.to_vec(), g.matmul(&b.value()).unwrap().to_vec());
+    assert_eq!(gb.to_vec(), g.t().matmul(&a.value()).unwrap().to_vec());
+
+    let c = Var::parameter(Tensor::from_fn([4, 2], |i| (i as f64) * 0.25));
+    let d = Var::parameter(Tensor::from_fn([4, 3], |i| 1.0 - i as f64));
+    let h = Tensor::from_fn([2, 3], |i| (i as f64) + 0.5);
+    c.t()
+        .unwrap()
+        .matmul(&d)
+        .unwrap()
+        .backward_with(Some(h.clone()), BackwardOptions::default())
+        .unwrap();
+    let gc = c.grad().unwrap();
+    assert!(gc.is_contiguous(), "the gradient of c is a strided view");
+    assert_eq!(gc.to_vec(), d.value().matmul(&h.t()).unwrap().to_vec());
+}

@@ -10,7 +10,5 @@
 /// ResNet training step was spent so). Writing the zeros first maps each page once, writable.
 /// Kernels that only write their output do not need this.
 pub(crate) fn zeros_to_accumulate<T: Copy>(n: usize, zero: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
-    v.resize(n, zero);
-    v
+    crate::buffer_cache::filled(n, zero)
 }

@@ -29,11 +29,13 @@
 #![warn(missing_docs)]
 
 mod accumulate;
+pub mod buffer_cache;
 mod display;
 pub mod element;
 pub mod error;
 pub mod layout;
 pub mod ops;
+pub mod parallel;
 pub mod random;
 mod serde_impl;
 pub mod shape;

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::buffer_cache::{self, Storage};
+
 use crate::element::{DType, Element, Float, Numeric};
 use crate::error::{Result, TensorError};
 use crate::layout::{for_each_row, Layout};
@@ -14,7 +16,7 @@ use crate::shape::Shape;
 /// values; operations return new tensors.
 #[derive(Clone)]
 pub struct Tensor<T: Element = f32> {
-    pub(crate) storage: Arc<Vec<T>>,
+    pub(crate) storage: Arc<Storage<T>>,
     pub(crate) layout: Layout,
 }
 
@@ -39,7 +41,7 @@ impl<T: Element> Tensor<T> {
     pub(crate) fn from_vec_unchecked(data: Vec<T>, shape: Shape) -> Self {
         debug_assert_eq!(data.len(), shape.numel());
         Tensor {
-            storage: Arc::new(data),
+            storage: Arc::new(Storage::new(data)),
             layout: Layout::contiguous(shape),
         }
     }
@@ -84,7 +86,7 @@ impl<T: Element> Tensor<T> {
     /// A tensor of `shape` filled with `value`.
     pub fn full(shape: impl Into<Shape>, value: T) -> Self {
         let shape = shape.into();
-        Self::from_vec_unchecked(vec![value; shape.numel()], shape)
+        Self::from_vec_unchecked(buffer_cache::filled(shape.numel(), value), shape)
     }
     /// A tensor of `shape` whose element at row-major position `i` is `f(i)`.
     pub fn from_fn(shape: impl Into<Shape>, f: impl FnMut(usize) -> T) -> Self {
@@ -167,19 +169,21 @@ impl<T: Element> Tensor<T> {
             return self.to_vec();
         }
         match Arc::try_unwrap(self.storage) {
-            Ok(data) => data,
+            Ok(data) => data.into_vec(),
             Err(shared) => shared[..].to_vec(),
         }
     }
     /// The elements in row-major logical order.
     pub fn to_vec(&self) -> Vec<T> {
         if let Some(s) = self.as_slice() {
-            return s.to_vec();
+            let mut out = buffer_cache::take(s.len());
+            out.extend_from_slice(s);
+            return out;
         }
         if let Some(out) = self.transposed_to_vec() {
             return out;
         }
-        let mut out = Vec::with_capacity(self.numel());
+        let mut out = buffer_cache::take(self.numel());
         let data = &self.storage[..];
         for_each_row([&self.layout], |[start], len, [stride]| {
             if stride == 1 {
@@ -207,7 +211,7 @@ impl<T: Element> Tensor<T> {
         }
         let col_stride = col_stride as usize;
         let data = &self.storage[self.layout.offset()..];
-        let mut out = vec![T::default(); rows * cols];
+        let mut out = buffer_cache::filled(rows * cols, T::default());
         for r0 in (0..rows).step_by(TILE) {
             for c0 in (0..cols).step_by(TILE) {
                 for c in c0..(c0 + TILE).min(cols) {
@@ -264,9 +268,13 @@ impl<T: Element> Tensor<T> {
     /// Applies `f` to every element, producing a new contiguous tensor (of any element type).
     pub fn map<U: Element>(&self, f: impl Fn(T) -> U) -> Tensor<U> {
         let data: Vec<U> = match self.as_slice() {
-            Some(s) => s.iter().map(|&x| f(x)).collect(),
+            Some(s) => {
+                let mut out = buffer_cache::take(s.len());
+                out.extend(s.iter().map(|&x| f(x)));
+                out
+            }
             None => {
-                let mut out = Vec::with_capacity(self.numel());
+                let mut out = buffer_cache::take(self.numel());
                 let data = &self.storage[..];
                 for_each_row([&self.layout], |[start], len, [stride]| {
                     let mut o = start as isize;

@@ -40,7 +40,9 @@ pub(crate) fn apply<R: UpdateRule, T: Float>(
             task.2.push(chunk);
         }
     }
-    tasks
-        .into_par_iter()
-        .for_each(|(p, g, mut b)| rule.update(info, p, g, &mut b));
+    scalpel_tensor::parallel::region(|| {
+        tasks
+            .into_par_iter()
+            .for_each(|(p, g, mut b)| rule.update(info, p, g, &mut b))
+    });
 }

@@ -234,7 +234,7 @@ impl<'a, T: Float> PlaneKernel<'a, T> {
     /// `f(channel)` for every channel, in order.
     fn per_channel<R: Send>(&self, f: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
         if self.parallel() && self.channels > 1 {
-            (0..self.channels).into_par_iter().map(f).collect()
+            scalpel_tensor::parallel::region(|| (0..self.channels).into_par_iter().map(f).collect())
         } else {
             (0..self.channels).map(f).collect()
         }
@@ -272,9 +272,11 @@ impl<'a, T: Float> PlaneKernel<'a, T> {
             }
         };
         if self.parallel() {
-            out.par_chunks_mut(per_task * self.spatial)
-                .enumerate()
-                .for_each(task);
+            scalpel_tensor::parallel::region(|| {
+                out.par_chunks_mut(per_task * self.spatial)
+                    .enumerate()
+                    .for_each(task)
+            });
         } else {
             out.chunks_mut(per_task * self.spatial)
                 .enumerate()

@@ -148,7 +148,7 @@ pub(crate) fn conv2d_forward<T: Float>(
         let out = direct::conv2d(g, x, w, b.as_deref());
         return Tensor::from_vec_unchecked(out, g.output_shape());
     }
-    let mut out = vec![T::zero(); g.n * g.out_image()];
+    let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
     for_each_image(
         g,
         g.scratch_len(),

@@ -210,7 +210,7 @@ impl<T: Float> Tensor<T> {
         let x = self.contiguous();
         let x = x.as_slice().expect("contiguous");
         let (rows, cols) = (g.c * g.kh * g.kw, g.oh * g.ow);
-        let mut out = vec![T::zero(); g.n * rows * cols];
+        let mut out = crate::buffer_cache::filled(g.n * rows * cols, T::zero());
         if !out.is_empty() {
             for (i, col) in out.chunks_exact_mut(rows * cols).enumerate() {
                 let image = &x[i * g.in_image()..(i + 1) * g.in_image()];

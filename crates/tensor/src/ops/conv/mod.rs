@@ -56,6 +56,7 @@ pub use params::{conv_output_len, Conv1dParams, Conv2dParams, ConvTranspose2dPar
 
 use rayon::prelude::*;
 
+use crate::buffer_cache;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::tensor::Tensor;
@@ -124,19 +125,23 @@ fn for_each_image<T: Float>(
     let large = is_large(g);
     if large && g.n > 1 {
         let per_thread = g.n.div_ceil(rayon::current_num_threads().min(g.n));
-        out.par_chunks_mut(per_thread * chunk)
-            .enumerate()
-            .for_each(|(t, block)| {
-                let mut scratch = vec![T::zero(); scratch_len];
-                for (i, o) in block.chunks_mut(chunk).enumerate() {
-                    f(t * per_thread + i, o, &mut scratch, false);
-                }
-            });
+        crate::parallel::region(|| {
+            out.par_chunks_mut(per_thread * chunk)
+                .enumerate()
+                .for_each(|(t, block)| {
+                    let mut scratch = buffer_cache::filled(scratch_len, T::zero());
+                    for (i, o) in block.chunks_mut(chunk).enumerate() {
+                        f(t * per_thread + i, o, &mut scratch, false);
+                    }
+                    buffer_cache::give(scratch);
+                })
+        });
     } else {
-        let mut scratch = vec![T::zero(); scratch_len];
+        let mut scratch = buffer_cache::filled(scratch_len, T::zero());
         for (i, o) in out.chunks_mut(chunk).enumerate() {
             f(i, o, &mut scratch, large);
         }
+        buffer_cache::give(scratch);
     }
 }
 
@@ -153,31 +158,38 @@ fn sum_over_images<T: Float>(
     if large && g.n > 1 {
         let threads = rayon::current_num_threads().min(g.n);
         let per_thread = g.n.div_ceil(threads);
-        let partials: Vec<Vec<T>> = (0..threads)
-            .into_par_iter()
-            .map(|t| {
-                let mut acc = vec![T::zero(); len];
-                let mut scratch = vec![T::zero(); scratch_len];
-                for i in t * per_thread..((t + 1) * per_thread).min(g.n) {
-                    f(i, &mut acc, &mut scratch, false);
-                }
-                acc
-            })
-            .collect();
+        let partials: Vec<Vec<T>> = crate::parallel::region(|| {
+            (0..threads)
+                .into_par_iter()
+                .map(|t| {
+                    let mut acc = buffer_cache::filled(len, T::zero());
+                    let mut scratch = buffer_cache::filled(scratch_len, T::zero());
+                    for i in t * per_thread..((t + 1) * per_thread).min(g.n) {
+                        f(i, &mut acc, &mut scratch, false);
+                    }
+                    buffer_cache::give(scratch);
+                    acc
+                })
+                .collect()
+        });
         let mut parts = partials.into_iter();
-        let mut total = parts.next().unwrap_or_else(|| vec![T::zero(); len]);
+        let mut total = parts
+            .next()
+            .unwrap_or_else(|| buffer_cache::filled(len, T::zero()));
         for p in parts {
-            for (t, v) in total.iter_mut().zip(p) {
+            for (t, &v) in total.iter_mut().zip(&p) {
                 *t += v;
             }
+            buffer_cache::give(p);
         }
         total
     } else {
-        let mut acc = vec![T::zero(); len];
-        let mut scratch = vec![T::zero(); scratch_len];
+        let mut acc = buffer_cache::filled(len, T::zero());
+        let mut scratch = buffer_cache::filled(scratch_len, T::zero());
         for i in 0..g.n {
             f(i, &mut acc, &mut scratch, large);
         }
+        buffer_cache::give(scratch);
         acc
     }
 }

@@ -12,6 +12,7 @@ mod unary;
 
 use rayon::prelude::*;
 
+use crate::buffer_cache;
 use crate::element::Element;
 use crate::error::Result;
 use crate::layout::for_each_row;
@@ -67,7 +68,7 @@ pub fn binary_map<T: Element, U: Element>(
     let la = broadcast_layout(op, &a.layout, &shape)?;
     let lb = broadcast_layout(op, &b.layout, &shape)?;
     let (da, db) = (&a.storage[..], &b.storage[..]);
-    let mut out: Vec<U> = Vec::with_capacity(shape.numel());
+    let mut out: Vec<U> = buffer_cache::take(shape.numel());
     for_each_row([&la, &lb], |[oa, ob], len, [sa, sb]| match (sa, sb) {
         (1, 1) => out.extend(
             da[oa..oa + len]
@@ -104,7 +105,9 @@ fn zip_slices<T: Element, U: Element>(
     if x.len() >= PARALLEL_THRESHOLD {
         par_zip(x, y, f)
     } else {
-        x.iter().zip(y).map(|(&a, &b)| f(a, b)).collect()
+        let mut out = buffer_cache::take(x.len());
+        out.extend(x.iter().zip(y).map(|(&a, &b)| f(a, b)));
+        out
     }
 }
 
@@ -112,15 +115,17 @@ fn zip_slices<T: Element, U: Element>(
 /// the new vector's capacity (a `vec![default; len]` first would write it twice: these outputs
 /// are too large for the zeroing pass to be free).
 fn par_map<T: Element, U: Element>(x: &[T], f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
-    let mut out: Vec<U> = Vec::with_capacity(x.len());
-    out.spare_capacity_mut()[..x.len()]
-        .par_chunks_mut(CHUNK)
-        .zip(x.par_chunks(CHUNK))
-        .for_each(|(o, i)| {
-            for (o, &i) in o.iter_mut().zip(i) {
-                o.write(f(i));
-            }
-        });
+    let mut out: Vec<U> = buffer_cache::take(x.len());
+    crate::parallel::region(|| {
+        out.spare_capacity_mut()[..x.len()]
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(|(o, i)| {
+                for (o, &i) in o.iter_mut().zip(i) {
+                    o.write(f(i));
+                }
+            })
+    });
     // SAFETY: the output chunks and the input chunks have equal lengths (both split `x.len()`
     // by CHUNK), so the loop above initialised every one of the first `x.len()` elements.
     unsafe { out.set_len(x.len()) };
@@ -134,15 +139,17 @@ fn par_zip<T: Element, U: Element>(
     f: impl Fn(T, T) -> U + Sync + Send,
 ) -> Vec<U> {
     assert_eq!(x.len(), y.len(), "par_zip: operands of different lengths");
-    let mut out: Vec<U> = Vec::with_capacity(x.len());
-    out.spare_capacity_mut()[..x.len()]
-        .par_chunks_mut(CHUNK)
-        .zip(x.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
-        .for_each(|(o, (a, b))| {
-            for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
-                o.write(f(a, b));
-            }
-        });
+    let mut out: Vec<U> = buffer_cache::take(x.len());
+    crate::parallel::region(|| {
+        out.spare_capacity_mut()[..x.len()]
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
+            .for_each(|(o, (a, b))| {
+                for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
+                    o.write(f(a, b));
+                }
+            })
+    });
     // SAFETY: as in `par_map`: equal-length chunks, every element written.
     unsafe { out.set_len(x.len()) };
     out

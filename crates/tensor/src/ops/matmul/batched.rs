@@ -18,7 +18,7 @@ pub(super) fn product<T: Float>(a: &Tensor<T>, b: &Tensor<T>, batch: &Shape) -> 
     let (ra, rb) = (a.rank(), b.rank());
     let (m, k, n) = (a.dims()[ra - 2], a.dims()[ra - 1], b.dims()[rb - 1]);
     let count = batch.numel();
-    let mut out = vec![T::zero(); count * m * n];
+    let mut out = crate::buffer_cache::filled(count * m * n, T::zero());
     if out.is_empty() {
         return out;
     }
@@ -66,12 +66,14 @@ pub(super) fn product<T: Float>(a: &Tensor<T>, b: &Tensor<T>, batch: &Shape) -> 
         && count * flops >= PARALLEL_FLOPS
         && rayon::current_num_threads() > 1;
     if spread_batches {
-        out.par_chunks_mut(m * n)
-            .zip(offsets.par_iter())
-            .for_each(|(c, &(oa, ob))| {
-                let dst = MatMut::row_major(c, 0, n);
-                gemm_into(m, n, k, dst, lhs(oa), rhs(ob), false, false);
-            });
+        crate::parallel::region(|| {
+            out.par_chunks_mut(m * n)
+                .zip(offsets.par_iter())
+                .for_each(|(c, &(oa, ob))| {
+                    let dst = MatMut::row_major(c, 0, n);
+                    gemm_into(m, n, k, dst, lhs(oa), rhs(ob), false, false);
+                })
+        });
     } else {
         for (c, &(oa, ob)) in out.chunks_mut(m * n).zip(&offsets) {
             let dst = MatMut::row_major(c, 0, n);

@@ -166,26 +166,124 @@ pub fn gemm_into<T: Float>(
         rhs.col_stride,
     );
     let threads = rayon::current_num_threads();
-    let parallelism = if parallel && threads > 1 && m * n * k >= PARALLEL_FLOPS {
-        Parallelism::Rayon(threads)
+    let parts = if parallel && threads > 1 && m * n * k >= PARALLEL_FLOPS {
+        threads
     } else {
-        Parallelism::None
+        1
     };
-    // SAFETY: the three matrices were checked to lie inside their slices above; `dst` is borrowed
-    // mutably, so it cannot alias `lhs` or `rhs`. T is f32 or f64, both supported by `gemm`.
+    let dst = Strided {
+        ptr: dst.data.as_mut_ptr().wrapping_add(dst.offset),
+        row_stride: dst.row_stride,
+        col_stride: dst.col_stride,
+    };
+    let lhs = Strided {
+        ptr: lhs.data.as_ptr().wrapping_add(lhs.offset).cast_mut(),
+        row_stride: lhs.row_stride,
+        col_stride: lhs.col_stride,
+    };
+    let rhs = Strided {
+        ptr: rhs.data.as_ptr().wrapping_add(rhs.offset).cast_mut(),
+        row_stride: rhs.row_stride,
+        col_stride: rhs.col_stride,
+    };
+    if parts == 1 {
+        // SAFETY: the three matrices were checked to lie inside their slices above; `dst` is
+        // borrowed mutably, so it cannot alias `lhs` or `rhs`.
+        unsafe { serial_gemm(m, n, k, dst, lhs, rhs, accumulate) };
+        return;
+    }
+    // Each thread takes a band of the output (rows when it is taller than wide, else columns) and
+    // multiplies it serially; bands are multiples of 16 so that each fills whole vector tiles.
+    let along_rows = m >= n;
+    let len = if along_rows { m } else { n };
+    let band = len.div_ceil(parts).next_multiple_of(16);
+    let bands = len.div_ceil(band);
+    use rayon::prelude::*;
+    crate::parallel::region(|| {
+        (0..bands).into_par_iter().for_each(|b| {
+            let start = b * band;
+            let size = band.min(len - start);
+            // SAFETY: each band is a disjoint block of rows (or columns) of `dst`, inside the checked
+            // matrix, and of the matching rows of `lhs` (or columns of `rhs`).
+            unsafe {
+                if along_rows {
+                    serial_gemm(
+                        size,
+                        n,
+                        k,
+                        dst.shifted(start as isize * dst.row_stride),
+                        lhs.shifted(start as isize * lhs.row_stride),
+                        rhs,
+                        accumulate,
+                    );
+                } else {
+                    serial_gemm(
+                        m,
+                        size,
+                        k,
+                        dst.shifted(start as isize * dst.col_stride),
+                        lhs,
+                        rhs.shifted(start as isize * rhs.col_stride),
+                        accumulate,
+                    );
+                }
+            }
+        })
+    });
+}
+
+/// A strided matrix by raw pointer, so that disjoint bands of one output can go to different
+/// threads.
+#[derive(Clone, Copy)]
+struct Strided<T> {
+    ptr: *mut T,
+    row_stride: isize,
+    col_stride: isize,
+}
+
+// SAFETY: a `Strided` is only read (lhs, rhs) or written in bands no two threads share (dst).
+unsafe impl<T: Send> Send for Strided<T> {}
+// SAFETY: as above.
+unsafe impl<T: Sync> Sync for Strided<T> {}
+
+impl<T> Strided<T> {
+    /// The same matrix moved by `elements`.
+    fn shifted(self, elements: isize) -> Self {
+        Strided {
+            ptr: self.ptr.wrapping_offset(elements),
+            ..self
+        }
+    }
+}
+
+/// `dst (+)= lhs · rhs` on the calling thread.
+///
+/// # Safety
+/// All three matrices lie inside live allocations, and `dst` overlaps neither input nor any
+/// matrix another thread writes.
+unsafe fn serial_gemm<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: Strided<T>,
+    lhs: Strided<T>,
+    rhs: Strided<T>,
+    accumulate: bool,
+) {
+    // SAFETY: the caller's contract. T is f32 or f64, both supported by `gemm`.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.data.as_mut_ptr().add(dst.offset),
+            dst.ptr,
             dst.col_stride,
             dst.row_stride,
             accumulate,
-            lhs.data.as_ptr().add(lhs.offset),
+            lhs.ptr,
             lhs.col_stride,
             lhs.row_stride,
-            rhs.data.as_ptr().add(rhs.offset),
+            rhs.ptr,
             rhs.col_stride,
             rhs.row_stride,
             T::one(),
@@ -193,7 +291,7 @@ pub fn gemm_into<T: Float>(
             false,
             false,
             false,
-            parallelism,
+            Parallelism::None,
         );
     }
 }

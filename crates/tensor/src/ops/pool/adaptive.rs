@@ -36,7 +36,7 @@ impl<T: Float> Tensor<T> {
         let (oh, ow) = output_size;
         let x = self.contiguous();
         let x = x.as_slice().expect("contiguous");
-        let mut out = vec![T::zero(); n * c * oh * ow];
+        let mut out = crate::buffer_cache::filled(n * c * oh * ow, T::zero());
         for_each_plane(&mut out, oh * ow, x.len(), |p, o| {
             let x = &x[p * h * w..(p + 1) * h * w];
             for y in 0..oh {

@@ -35,7 +35,7 @@ impl<T: Float> Tensor<T> {
         let x = self.contiguous();
         let x = x.as_slice().expect("contiguous");
         let (plane, out_plane) = (g.h * g.w, g.oh * g.ow);
-        let mut out = vec![T::zero(); g.planes() * out_plane];
+        let mut out = crate::buffer_cache::filled(g.planes() * out_plane, T::zero());
         for_each_plane(&mut out, out_plane, x.len(), |p, o| {
             let x = &x[p * plane..(p + 1) * plane];
             for_each_window(&g, count_include_pad, |i, (h0, h1), (w0, w1), scale| {

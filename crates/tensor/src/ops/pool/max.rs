@@ -39,8 +39,8 @@ impl<T: Float> Tensor<T> {
         let x = self.contiguous();
         let x = x.as_slice().expect("contiguous");
         let (plane, out_plane) = (g.h * g.w, g.oh * g.ow);
-        let mut values = vec![T::zero(); g.planes() * out_plane];
-        let mut indices = vec![0i64; g.planes() * out_plane];
+        let mut values = crate::buffer_cache::filled(g.planes() * out_plane, T::zero());
+        let mut indices = crate::buffer_cache::filled(g.planes() * out_plane, 0i64);
         let halving = g.kernel == (2, 2) && g.stride == (2, 2) && g.padding == (0, 0);
         let pool_plane = |p: usize, v: &mut [T], i: &mut [i64]| {
             let x = &x[p * plane..(p + 1) * plane];
@@ -57,11 +57,13 @@ impl<T: Float> Tensor<T> {
                 PARALLEL_THRESHOLD
             };
             if x.len() >= parallel_from && rayon::current_num_threads() > 1 {
-                values
-                    .par_chunks_mut(out_plane)
-                    .zip(indices.par_chunks_mut(out_plane))
-                    .enumerate()
-                    .for_each(|(p, (v, i))| pool_plane(p, v, i));
+                crate::parallel::region(|| {
+                    values
+                        .par_chunks_mut(out_plane)
+                        .zip(indices.par_chunks_mut(out_plane))
+                        .enumerate()
+                        .for_each(|(p, (v, i))| pool_plane(p, v, i))
+                });
             } else {
                 let planes = values
                     .chunks_mut(out_plane)

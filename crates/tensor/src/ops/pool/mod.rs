@@ -33,9 +33,11 @@ fn for_each_plane<U: Send>(
         return;
     }
     if work >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1 {
-        out.par_chunks_mut(out_plane_len)
-            .enumerate()
-            .for_each(|(i, o)| f(i, o));
+        crate::parallel::region(|| {
+            out.par_chunks_mut(out_plane_len)
+                .enumerate()
+                .for_each(|(i, o)| f(i, o))
+        });
     } else {
         for (i, o) in out.chunks_mut(out_plane_len).enumerate() {
             f(i, o);

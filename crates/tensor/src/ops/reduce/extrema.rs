@@ -57,10 +57,11 @@ const TASK: usize = 1 << 14;
 /// the run is long.
 pub(super) fn extreme_row<T: Copy + Send + Sync>(x: &[T], pick: impl Fn(T, T) -> T + Sync) -> T {
     if x.len() >= PARALLEL_THRESHOLD {
-        let parts: Vec<T> = x
-            .par_chunks(TASK)
-            .map(|c| extreme_serial(c, &pick))
-            .collect();
+        let parts: Vec<T> = crate::parallel::region(|| {
+            x.par_chunks(TASK)
+                .map(|c| extreme_serial(c, &pick))
+                .collect()
+        });
         return extreme_serial(&parts, &pick);
     }
     extreme_serial(x, &pick)

@@ -22,7 +22,8 @@ const TASK: usize = 1 << 14;
 /// Σ f(v) over `x`, pairwise; in parallel when `x` is long.
 pub(super) fn pairwise_sum<T: Numeric>(x: &[T], f: &(impl Fn(T) -> T + Sync)) -> T {
     if x.len() >= PARALLEL_THRESHOLD {
-        let parts: Vec<T> = x.par_chunks(TASK).map(|c| sum_serial(c, f)).collect();
+        let parts: Vec<T> =
+            crate::parallel::region(|| x.par_chunks(TASK).map(|c| sum_serial(c, f)).collect());
         return sum_serial(&parts, &|v| v);
     }
     sum_serial(x, f)

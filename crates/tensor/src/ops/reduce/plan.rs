@@ -103,7 +103,7 @@ impl<'a, T: Element> Plan<'a, T> {
         cols: impl Fn(&[T], usize, usize, &mut [U]) + Sync,
     ) -> Tensor<U> {
         let (outer, red, inner) = (self.outer, self.red, self.inner);
-        let mut out = vec![U::default(); outer * inner];
+        let mut out = crate::buffer_cache::filled(outer * inner, U::default());
         let data = &self.data[..];
         let parallel = data.len() >= PARALLEL_THRESHOLD;
         if out.is_empty() {
@@ -123,7 +123,9 @@ impl<'a, T: Element> Plan<'a, T> {
                 }
             };
             if parallel && outer > rows_per_task {
-                out.par_chunks_mut(rows_per_task).enumerate().for_each(rows);
+                crate::parallel::region(|| {
+                    out.par_chunks_mut(rows_per_task).enumerate().for_each(rows)
+                });
             } else {
                 rows((0, &mut out));
             }
@@ -139,10 +141,12 @@ impl<'a, T: Element> Plan<'a, T> {
                 cols(&data[block * red * inner + s * width..], red, inner, o);
             };
             if parallel {
-                out.par_chunks_mut(inner).enumerate().for_each(|(b, o)| {
-                    o.par_chunks_mut(width)
-                        .enumerate()
-                        .for_each(|s| strip(b, s))
+                crate::parallel::region(|| {
+                    out.par_chunks_mut(inner).enumerate().for_each(|(b, o)| {
+                        o.par_chunks_mut(width)
+                            .enumerate()
+                            .for_each(|s| strip(b, s))
+                    })
                 });
             } else {
                 for (b, o) in out.chunks_mut(inner).enumerate() {

@@ -39,7 +39,7 @@ fn logsumexp_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T]) 
         out.fill(T::neg_infinity());
         return;
     }
-    let mut c = vec![T::zero(); out.len()];
+    let mut c = crate::buffer_cache::filled(out.len(), T::zero());
     extreme_cols(x, rows, stride, &mut c, pick_max);
     c.iter_mut().for_each(|m| *m = shift_of(*m));
     pairwise_sum_cols(x, rows, stride, out, &|v, j| (v - c[j]).exp());
@@ -70,7 +70,7 @@ fn softmax_row<T: Float>(x: &[T], out: &mut [T], log: bool) {
 /// Softmax (or log-softmax) down the columns of a `rows × stride` block into `out`.
 fn softmax_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T], log: bool) {
     if log {
-        let mut lse = vec![T::zero(); stride];
+        let mut lse = crate::buffer_cache::filled(stride, T::zero());
         logsumexp_cols(x, rows, stride, &mut lse);
         for (o, v) in out.chunks_exact_mut(stride).zip(x.chunks_exact(stride)) {
             for ((o, &v), &l) in o.iter_mut().zip(v).zip(&lse) {
@@ -79,7 +79,7 @@ fn softmax_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T], lo
         }
         return;
     }
-    let mut c = vec![T::zero(); stride];
+    let mut c = crate::buffer_cache::filled(stride, T::zero());
     extreme_cols(x, rows, stride, &mut c, pick_max);
     c.iter_mut().for_each(|m| *m = shift_of(*m));
     for (o, v) in out.chunks_exact_mut(stride).zip(x.chunks_exact(stride)) {
@@ -87,7 +87,7 @@ fn softmax_cols<T: Float>(x: &[T], rows: usize, stride: usize, out: &mut [T], lo
             *o = (v - c).exp();
         }
     }
-    let mut total = vec![T::zero(); stride];
+    let mut total = crate::buffer_cache::filled(stride, T::zero());
     pairwise_sum_cols(out, rows, stride, &mut total, &|v, _| v);
     for o in out.chunks_exact_mut(stride) {
         for (o, &t) in o.iter_mut().zip(&total) {
@@ -139,7 +139,7 @@ impl<T: Float> Tensor<T> {
         let (rows, inner) = (dims[ax], dims[ax + 1..].iter().product::<usize>());
         let block = rows * inner;
         let data = contiguous_data(self);
-        let mut out = vec![T::zero(); data.len()];
+        let mut out = crate::buffer_cache::filled(data.len(), T::zero());
         if block == 0 {
             return Ok(Tensor::from_vec_unchecked(out, self.shape().clone()));
         }
@@ -151,10 +151,12 @@ impl<T: Float> Tensor<T> {
             }
         };
         if data.len() >= PARALLEL_THRESHOLD {
-            out.par_chunks_mut(block)
-                .zip(data.par_chunks(block))
-                .with_min_len((TASK / block).max(1))
-                .for_each(work);
+            crate::parallel::region(|| {
+                out.par_chunks_mut(block)
+                    .zip(data.par_chunks(block))
+                    .with_min_len((TASK / block).max(1))
+                    .for_each(work)
+            });
         } else {
             out.chunks_mut(block).zip(data.chunks(block)).for_each(work);
         }

@@ -230,7 +230,7 @@ fn correlate_batch<T: Float>(
     bias: Option<&[T]>,
 ) -> Vec<T> {
     let (src_len, dst_len) = sizes;
-    let mut out = vec![T::zero(); g.n * dst_len];
+    let mut out = crate::buffer_cache::filled(g.n * dst_len, T::zero());
     for_each_image(
         g,
         plan.padded_len(),

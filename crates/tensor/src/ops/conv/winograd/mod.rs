@@ -55,7 +55,7 @@ pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]
     debug_assert!(applies(g));
     let plan = Plan::new(g);
     let u = weights::transform(g, w);
-    let mut out = vec![T::zero(); g.n * g.out_image()];
+    let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
     for_each_image(
         g,
         plan.scratch_len(),
