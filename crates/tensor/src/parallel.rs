@@ -9,8 +9,9 @@
 //! [`region`] wraps every parallel kernel of the crate. It records when the pool was last used
 //! and, when no worker is spinning yet, hands each other worker a spinner job: a loop that takes
 //! any pending rayon work as soon as it is queued and otherwise spins, until the pool has been
-//! idle for [`SPIN_WINDOW`]. OpenMP runtimes do the same (a spin phase before sleeping), which is
-//! why the other frameworks measured beside scalpel do not pay the wake-up either.
+//! idle for [`SPIN_WINDOW`]. OpenMP runtimes, which PyTorch's CPU kernels use, do the same (a spin
+//! phase before sleeping). The price is a busy core for at most that window after the last
+//! kernel.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -28,7 +29,7 @@ const LOOKS_PER_CLOCK: u32 = 8;
 
 /// A spinner that has run no job for this long stops even while kernels keep marking the pool
 /// as used: those kernels run in another pool.
-const STALE: u64 = 20_000_000;
+const STALE_NS: u64 = 20_000_000;
 
 /// Workers now running a spinner job.
 static SPINNERS: AtomicUsize = AtomicUsize::new(0);
@@ -130,7 +131,7 @@ fn spin() {
         if round % LOOKS_PER_CLOCK == 0 {
             let now = now_ns();
             let last = last_job.max(LAST_USE.load(Ordering::Relaxed));
-            if now.saturating_sub(last) > window || now.saturating_sub(last_job) > STALE {
+            if now.saturating_sub(last) > window || now.saturating_sub(last_job) > STALE_NS {
                 break;
             }
         }
