@@ -11,8 +11,8 @@
 //!
 //! A tensor's storage gives its buffer to the cache when the last tensor using it is dropped,
 //! and the kernels that make large outputs take them from here. Buffers are matched by their
-//! exact size in bytes and their alignment, so an f32 buffer of a shape comes back for the next tensor of that shape (or
-//! for any element type of the same size and alignment). Only buffers of at least
+//! exact size in bytes and their alignment, so an f32 buffer of a shape comes back for the next
+//! tensor of that shape (or for any element type of the same size and alignment). Only buffers of at least
 //! [`MIN_BYTES`] are kept — smaller ones glibc serves from its bins without faults — and at most
 //! [`limit`] bytes in all; [`clear`] gives everything back.
 

@@ -283,16 +283,20 @@ proptest! {
 
 #[test]
 fn product_above_the_parallel_threshold_matches_reference() {
-    // gemm itself splits this one product across the threads.
+    // This one product is cut into one band per thread: bands of columns when it is wider than
+    // tall, of rows when it is taller than wide (m = 2·n + 37 and n + 5 are not multiples of the
+    // band rounding, so the last band is short). Strided operands on both sides.
     let n = PARALLEL_FLOPS / (64 * 100) + 5;
     let mut values = Values(7);
     let x = operand::<f32>(&[64, 100], View::Contiguous, &mut values);
     let w = operand::<f32>(&[100, n], View::Transposed, &mut values);
+    let tall = operand::<f32>(&[2 * n + 37, 100], View::Transposed, &mut values);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
     pool.install(|| check_against_reference(&x, &w, 1e-5));
+    pool.install(|| check_against_reference(&tall, &w, 1e-5));
 }
 
 #[test]
