@@ -34,9 +34,13 @@
 //! - A pointwise convolution (1×1, stride 1, no padding) is a plain GEMM on the image, with no
 //!   im2col.
 //! - A 3×3 convolution with stride 1, dilation 1, one group and at least 16 input and output
-//!   channels — the workhorse of VGG- and ResNet-style networks — uses Winograd's F(2×2, 3×3)
-//!   for the forward pass and both gradients (2.25 times fewer multiplications; see the
-//!   `winograd` module). Its results differ from the im2col path's only by rounding.
+//!   channels — the workhorse of VGG- and ResNet-style networks — uses Winograd's minimal
+//!   filtering (see the `winograd` module): F(4×4, 3×3) for the forward pass and the input
+//!   gradient on outputs of 16×16 and more (4 times fewer multiplications), F(2×2, 3×3) on
+//!   smaller ones and for the weight gradient (2.25 times fewer). Its results differ from the
+//!   im2col path's only by rounding; in f32, F(4×4, 3×3)'s rounding errors are several times
+//!   those of a plain sum (its transforms multiply by up to 8), but well within the bound
+//!   `n·u·Σ|x·w|` of one, which the tests check.
 //! - An f32 convolution with stride 1, dilation 1, one group and 4 to 16 output channels (LeNet's,
 //!   the book's CNN's, the stems of larger networks) is computed directly, without im2col, by
 //!   AVX-512 or AVX2 kernels that keep a block of output channels in registers (the `direct`

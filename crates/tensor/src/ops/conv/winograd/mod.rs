@@ -1,7 +1,9 @@
 //! Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional
 //! Neural Networks", 2016): the fast path for 3×3 convolutions with stride 1, dilation 1 and one
 //! group, which computes each 2×2 block of outputs from a 4×4 block of inputs with 16
-//! multiplications per channel pair instead of 36.
+//! multiplications per channel pair instead of 36. Forward passes and input gradients with
+//! outputs of 16×16 and more go to F(4×4, 3×3) instead (the `f4x4` module); weight gradients
+//! always use F(2×2, 3×3).
 //!
 //! With `Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]]`, `G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]`
 //! and `Aᵀ = [[1,1,1,0],[0,1,−1,−1]]`, an output tile is
@@ -16,6 +18,7 @@
 
 #[macro_use]
 mod simd;
+mod f4x4;
 mod grad;
 mod input;
 mod output;
@@ -53,6 +56,9 @@ pub(crate) fn applies(g: &Geometry) -> bool {
 /// where [`applies`] holds.
 pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
     debug_assert!(applies(g));
+    if f4x4::applies(g) {
+        return f4x4::conv2d(g, x, w, bias);
+    }
     let plan = Plan::new(g);
     let u = weights::transform(g, w);
     let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
@@ -167,7 +173,9 @@ impl Plan {
     fn new(g: &Geometry) -> Plan {
         let (th, tw) = (g.oh.div_ceil(2), g.ow.div_ceil(2));
         let tiles = BAND_ELEMS / (E * (g.c + g.o));
-        let band = (tiles / (tw + 1)).clamp(1, th);
+        // Bands of equal height, as few as fit.
+        let bands = th.div_ceil((tiles / (tw + 1)).clamp(1, th));
+        let band = th.div_ceil(bands);
         Plan {
             th,
             tw,
