@@ -767,7 +767,8 @@ fn shape_errors_name_the_op_and_the_shapes() {
 /// Stride-1 convolutions of one group with few channels, the shapes of the direct f32 fast
 /// path: output widths from 1 to about 50 (one to four groups of 16 lanes, full and partial),
 /// every channel-block width, paddings up to the kernel size (the input gradient takes the
-/// direct path only below it).
+/// direct path only below it), kernel widths with a weight-gradient kernel (3 and 5) and
+/// without.
 fn direct_case_strategy() -> impl Strategy<Value = Case> {
     (
         (1usize..=3, 1usize..=12, 1usize..=18),
@@ -834,5 +835,10 @@ proptest! {
         let want = reference_backward_input(&case, &gv, &wv);
         let bound = reference_backward_input(&case, &abs(&gv), &abs(&wv));
         assert_f32_close(&dx.to_vec(), &want, &bound, case.o * case.kh * case.kw, "dx");
+
+        let dw = x32.conv2d_backward_weight(&g32, w.shape(), case.p).unwrap();
+        let want = reference_backward_weight(&case, &xv, &gv);
+        let bound = reference_backward_weight(&case, &abs(&xv), &abs(&gv));
+        assert_f32_close(&dw.to_vec(), &want, &bound, case.n * case.oh() * case.ow(), "dw");
     }
 }

@@ -199,6 +199,9 @@ pub(crate) fn backward_weight<T: Float>(
     if winograd::applies(g) {
         return Tensor::from_vec_unchecked(winograd::backward_weight(g, x, dy), g.weight_shape());
     }
+    if let Some(dw) = direct::backward_weight(g, x, dy) {
+        return Tensor::from_vec_unchecked(dw, g.weight_shape());
+    }
     let dw = sum_over_images(
         g,
         g.scratch_len(),

@@ -10,10 +10,13 @@
 
 #[cfg(target_arch = "x86_64")]
 mod lanes;
+#[cfg(target_arch = "x86_64")]
+mod weight_grad;
 
 use super::Plan;
+use crate::element::Float;
 #[cfg(target_arch = "x86_64")]
-use crate::ops::f32_slices::{as_f32, as_f32_mut};
+use crate::ops::f32_slices::{as_f32, as_f32_mut, is_f32};
 
 /// Output columns computed together.
 pub(crate) const LANES: usize = 16;
@@ -49,6 +52,64 @@ pub(super) fn correlate<T: 'static>(
         return isa.correlate(plan, f(xp), f(table), bias.map(f), out);
     }
     unreachable!("direct convolution without its kernels")
+}
+
+/// Whether the weight-gradient kernel exists for element type `T`, this CPU and kernel width
+/// `kw` (f32 with AVX-512, widths 3 and 5).
+pub(super) fn weight_grad_available<T: 'static>(kw: usize) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_f32::<T>() && weight_grad::supports(kw)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = kw;
+        false
+    }
+}
+
+/// Elements of the lane-wise partial sums of one weight gradient (see
+/// [`accumulate_weight_grad`]).
+pub(super) fn weight_grad_partial_len(plan: &Plan) -> usize {
+    plan.ci * plan.kh * plan.co * plan.kw * LANES
+}
+
+/// Adds the weight gradient of one padded image `xp` (laid out as `plan` says) and its output
+/// gradient `dy` (`co × oh × ow`) to the lane-wise partial sums `partial`
+/// (`[c][i][o][j][lane]`, [`weight_grad_partial_len`] elements).
+///
+/// # Panics
+/// When [`weight_grad_available`] is false for `T` and `plan.kw`.
+pub(super) fn accumulate_weight_grad<T: 'static>(
+    plan: &Plan,
+    xp: &[T],
+    dy: &[T],
+    partial: &mut [T],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if weight_grad_available::<T>(plan.kw) {
+        return weight_grad::accumulate(plan, as_f32(xp), as_f32(dy), as_f32_mut(partial));
+    }
+    let _ = (xp, dy, partial);
+    unreachable!("direct weight gradient without its kernel")
+}
+
+/// The weight gradient `dw` (`co × ci × kh × kw`) from the partial sums of
+/// [`accumulate_weight_grad`]: each weight's sixteen lanes added up.
+pub(super) fn reduce_weight_grad<T: Float>(plan: &Plan, partial: &[T], dw: &mut [T]) {
+    for c in 0..plan.ci {
+        for i in 0..plan.kh {
+            for o in 0..plan.co {
+                for j in 0..plan.kw {
+                    let at = (((c * plan.kh + i) * plan.co + o) * plan.kw + j) * LANES;
+                    let sum = partial[at..at + LANES]
+                        .iter()
+                        .fold(T::zero(), |s, &v| s + v);
+                    dw[((o * plan.ci + c) * plan.kh + i) * plan.kw + j] = sum;
+                }
+            }
+        }
+    }
 }
 
 /// Splits `co` output channels into blocks `(first, width)`, each width the first of `widths`

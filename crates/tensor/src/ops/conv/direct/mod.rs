@@ -11,8 +11,12 @@
 //!
 //! where `xp` is the input padded by `(pH, pW)` and its rows are wide enough for the last,
 //! partial group of lanes. The input gradient is the same computation on the output gradient
-//! padded by `k − 1 − p` with the kernel flipped and its channel axes swapped. (The weight
-//! gradient stays with im2col and GEMM: a direct version, measured, was no faster.)
+//! padded by `k − 1 − p` with the kernel flipped and its channel axes swapped.
+//!
+//! The weight gradient `dW[o, c, i, j] = Σ_{y, x} dY[o, y, x] · xp[c, y + i, x + j]` has its own
+//! kernel (AVX-512, kernel widths 3 and 5): for a block of output channels and one kernel row,
+//! all the block's `kW` taps are summed lane by lane in registers over the whole image, and the
+//! lanes are added up once, after the batch.
 //!
 //! The kernels are f32 only, in AVX-512 or AVX2 (see `kernel`); other element types and
 //! CPUs take the im2col path. Results differ from the im2col path's only by rounding.
@@ -20,7 +24,7 @@
 mod kernel;
 
 use super::geometry::Geometry;
-use super::{for_each_image, winograd};
+use super::{for_each_image, sum_over_images, winograd};
 use crate::element::Float;
 use kernel::LANES;
 
@@ -48,6 +52,12 @@ fn applies_to_input_grad<T: Float>(g: &Geometry) -> bool {
         let plan = Plan::input_grad(g);
         (plan.oh, plan.ow) == (g.h, g.w) && plan.is_worthwhile()
     }
+}
+
+/// True when the weight gradient of `g` takes the direct path: the forward pass would, and there
+/// is a weight-gradient kernel for its width.
+fn applies_to_weight_grad<T: Float>(g: &Geometry) -> bool {
+    applies::<T>(g) && kernel::weight_grad_available::<T>(g.kw)
 }
 
 /// The kernels exist for `T` on this CPU, and `g` is a stride-1 correlation of one group that
@@ -215,6 +225,30 @@ pub(crate) fn backward_input<T: Float>(g: &Geometry, dy: &[T], w: &[T]) -> Optio
         &table,
         None,
     ))
+}
+
+/// The weight gradient of `g` (`o × c × kh × kw`) from the input `x` and the output gradient
+/// `dy`, when the direct path applies to it. A batch is split across the pool, one block of
+/// images and one set of partial sums per thread.
+pub(crate) fn backward_weight<T: Float>(g: &Geometry, x: &[T], dy: &[T]) -> Option<Vec<T>> {
+    if !applies_to_weight_grad::<T>(g) {
+        return None;
+    }
+    let plan = Plan::forward(g);
+    let (in_len, out_len) = (g.in_image(), g.out_image());
+    let partial = sum_over_images(
+        g,
+        plan.padded_len(),
+        kernel::weight_grad_partial_len(&plan),
+        |i, partial, padded, _| {
+            plan.pad_into(&x[i * in_len..][..in_len], padded);
+            kernel::accumulate_weight_grad(&plan, padded, &dy[i * out_len..][..out_len], partial);
+        },
+    );
+    let mut dw = vec![T::zero(); g.o * g.rows()];
+    kernel::reduce_weight_grad(&plan, &partial, &mut dw);
+    crate::buffer_cache::give(partial);
+    Some(dw)
 }
 
 /// Correlates each image of `src` (`sizes.0` elements each) as `plan` says with the tap table
