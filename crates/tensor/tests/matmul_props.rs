@@ -340,3 +340,33 @@ fn strict_forms_agree_with_matmul() {
         }
     }
 }
+
+#[test]
+fn a_product_in_a_recycled_buffer_never_reads_its_old_values() {
+    // A product is written into a buffer from the cache without being zeroed first: a tensor
+    // of NaN of exactly the product's size, dropped just before, hands its buffer over. Any
+    // read of the old values (even one multiplied by zero) would leave NaN in the result.
+    // Shapes through gemm's paths: a row or a column vector result, depths 1 and 2, a large
+    // product split across threads, and a long thin one.
+    let mut values = Values(19);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    for (m, n, k) in [
+        (1, 8192, 64),
+        (8192, 1, 64),
+        (64, 200, 1),
+        (200, 64, 2),
+        (96, 100, 3),
+        (128, 256, 784),
+        (4096, 16, 16),
+    ] {
+        let a = operand::<f32>(&[m, k], View::Contiguous, &mut values);
+        let b = operand::<f32>(&[k, n], View::Transposed, &mut values);
+        pool.install(|| {
+            drop(Tensor::full([m, n], f32::NAN));
+            check_against_reference(&a, &b, 1e-5);
+        });
+    }
+}

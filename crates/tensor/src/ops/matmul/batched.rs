@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::kernel::{gemm_into, MatMut, MatRef, PARALLEL_FLOPS};
+use super::kernel::{gemm_into, gemm_new, MatMut, MatRef, PARALLEL_FLOPS};
 use crate::element::Float;
 use crate::layout::{for_each_row, Layout};
 use crate::shape::Shape;
@@ -18,9 +18,8 @@ pub(super) fn product<T: Float>(a: &Tensor<T>, b: &Tensor<T>, batch: &Shape) -> 
     let (ra, rb) = (a.rank(), b.rank());
     let (m, k, n) = (a.dims()[ra - 2], a.dims()[ra - 1], b.dims()[rb - 1]);
     let count = batch.numel();
-    let mut out = crate::buffer_cache::filled(count * m * n, T::zero());
-    if out.is_empty() {
-        return out;
+    if count * m * n == 0 {
+        return Vec::new();
     }
     let la = batch_layout(a, batch);
     let lb = batch_layout(b, batch);
@@ -45,11 +44,10 @@ pub(super) fn product<T: Float>(a: &Tensor<T>, b: &Tensor<T>, batch: &Shape) -> 
                 row_stride,
                 ..lhs(la.offset())
             };
-            let dst = MatMut::row_major(&mut out, 0, n);
-            gemm_into(count * m, n, k, dst, tall, rhs(lb.offset()), false, true);
-            return out;
+            return gemm_new(count * m, n, k, tall, rhs(lb.offset()), true);
         }
     }
+    let mut out = crate::buffer_cache::filled(count * m * n, T::zero());
 
     let mut offsets = Vec::with_capacity(count);
     for_each_row([&la, &lb], |[oa, ob], len, [sa, sb]| {

@@ -165,30 +165,125 @@ pub fn gemm_into<T: Float>(
         rhs.row_stride,
         rhs.col_stride,
     );
+    let dst = Strided {
+        ptr: dst.data.as_mut_ptr().wrapping_add(dst.offset),
+        row_stride: dst.row_stride,
+        col_stride: dst.col_stride,
+    };
+    // SAFETY: the three matrices were checked to lie inside their slices above; `dst` is
+    // borrowed mutably, so it cannot alias `lhs` or `rhs`.
+    unsafe {
+        gemm_checked(
+            m,
+            n,
+            k,
+            dst,
+            strided(lhs),
+            strided(rhs),
+            accumulate,
+            parallel,
+        )
+    };
+}
+
+/// The product `lhs · rhs` (`m × k` by `k × n`) as a new row-major `m × n` buffer, from the
+/// buffer cache, written by the GEMM directly: unlike [`gemm_into`] on a zero-filled buffer, no
+/// pass over the output before the product (which runs on one thread, before the product's
+/// threads start).
+///
+/// # Panics
+/// When `lhs` or `rhs` does not lie inside its slice.
+pub(crate) fn gemm_new<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    lhs: MatRef<'_, T>,
+    rhs: MatRef<'_, T>,
+    parallel: bool,
+) -> Vec<T> {
+    if m == 0 || n == 0 || k == 0 {
+        let mut out = crate::buffer_cache::filled(m * n, T::zero());
+        gemm_into(
+            m,
+            n,
+            k,
+            MatMut::row_major(&mut out, 0, n),
+            lhs,
+            rhs,
+            false,
+            parallel,
+        );
+        return out;
+    }
+    check_bounds(
+        "lhs",
+        lhs.data.len(),
+        lhs.offset,
+        m,
+        k,
+        lhs.row_stride,
+        lhs.col_stride,
+    );
+    check_bounds(
+        "rhs",
+        rhs.data.len(),
+        rhs.offset,
+        k,
+        n,
+        rhs.row_stride,
+        rhs.col_stride,
+    );
+    let mut out = crate::buffer_cache::take::<T>(m * n);
+    let dst = Strided {
+        ptr: out.as_mut_ptr(),
+        row_stride: n as isize,
+        col_stride: 1,
+    };
+    // SAFETY: `out` has room for the `m × n` row-major matrix `dst`, a fresh allocation that
+    // overlaps nothing; `lhs` and `rhs` were checked to lie inside their slices. With
+    // `accumulate` false, gemm writes every element of `dst` and reads none (its `read_dst`
+    // false: the old value is multiplied by nothing, not even by zero), so that every element
+    // is initialised when the length is set.
+    unsafe {
+        gemm_checked(m, n, k, dst, strided(lhs), strided(rhs), false, parallel);
+        out.set_len(m * n);
+    }
+    out
+}
+
+/// `lhs` as a [`Strided`] matrix at its offset.
+fn strided<T>(x: MatRef<'_, T>) -> Strided<T> {
+    Strided {
+        ptr: x.data.as_ptr().wrapping_add(x.offset).cast_mut(),
+        row_stride: x.row_stride,
+        col_stride: x.col_stride,
+    }
+}
+
+/// `dst (+)= lhs · rhs` for non-empty matrices (`k > 0`), split across the pool when
+/// `parallel` and large enough.
+///
+/// # Safety
+/// All three matrices lie inside live allocations and `dst` overlaps neither input.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_checked<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: Strided<T>,
+    lhs: Strided<T>,
+    rhs: Strided<T>,
+    accumulate: bool,
+    parallel: bool,
+) {
     let threads = rayon::current_num_threads();
     let parts = if parallel && threads > 1 && m * n * k >= PARALLEL_FLOPS {
         threads
     } else {
         1
     };
-    let dst = Strided {
-        ptr: dst.data.as_mut_ptr().wrapping_add(dst.offset),
-        row_stride: dst.row_stride,
-        col_stride: dst.col_stride,
-    };
-    let lhs = Strided {
-        ptr: lhs.data.as_ptr().wrapping_add(lhs.offset).cast_mut(),
-        row_stride: lhs.row_stride,
-        col_stride: lhs.col_stride,
-    };
-    let rhs = Strided {
-        ptr: rhs.data.as_ptr().wrapping_add(rhs.offset).cast_mut(),
-        row_stride: rhs.row_stride,
-        col_stride: rhs.col_stride,
-    };
     if parts == 1 {
-        // SAFETY: the three matrices were checked to lie inside their slices above; `dst` is
-        // borrowed mutably, so it cannot alias `lhs` or `rhs`.
+        // SAFETY: the caller's contract.
         unsafe { serial_gemm(m, n, k, dst, lhs, rhs, accumulate) };
         return;
     }
@@ -203,8 +298,8 @@ pub fn gemm_into<T: Float>(
         (0..bands).into_par_iter().for_each(|b| {
             let start = b * band;
             let size = band.min(len - start);
-            // SAFETY: each band is a disjoint block of rows (or columns) of `dst`, inside the checked
-            // matrix, and of the matching rows of `lhs` (or columns of `rhs`).
+            // SAFETY: each band is a disjoint block of rows (or columns) of `dst`, inside the
+            // caller's matrix, and of the matching rows of `lhs` (or columns of `rhs`).
             unsafe {
                 if along_rows {
                     serial_gemm(
