@@ -11,7 +11,6 @@ use super::geometry::Geometry;
 use super::im2col::{col2im_rows, im2col_rows};
 use super::params::Conv2dParams;
 use super::{dense, direct, for_each_image, sum_over_images, winograd};
-use crate::accumulate::zeros_to_accumulate;
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
@@ -125,11 +124,9 @@ pub(crate) fn backward_input<T: Float>(
     if let Some(dx) = direct::backward_input(g, dy, w) {
         return Tensor::from_vec_unchecked(dx, g.input_shape());
     }
-    let mut dx = zeros_to_accumulate(g.n * g.in_image(), T::zero());
-    for_each_image(
+    let dx = for_each_image(
         g,
         g.scratch_len(),
-        &mut dx,
         g.in_image(),
         |i, dx, scratch, parallel| {
             let dy = &dy[i * g.out_image()..(i + 1) * g.out_image()];

@@ -148,11 +148,9 @@ pub(crate) fn conv2d_forward<T: Float>(
         let out = direct::conv2d(g, x, w, b.as_deref());
         return Tensor::from_vec_unchecked(out, g.output_shape());
     }
-    let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
-    for_each_image(
+    let out = for_each_image(
         g,
         g.scratch_len(),
-        &mut out,
         g.out_image(),
         |i, out, scratch, parallel| {
             let image = &x[i * g.in_image()..(i + 1) * g.in_image()];

@@ -264,16 +264,8 @@ fn correlate_batch<T: Float>(
     bias: Option<&[T]>,
 ) -> Vec<T> {
     let (src_len, dst_len) = sizes;
-    let mut out = crate::buffer_cache::filled(g.n * dst_len, T::zero());
-    for_each_image(
-        g,
-        plan.padded_len(),
-        &mut out,
-        dst_len,
-        |i, out, padded, _| {
-            plan.pad_into(&src[i * src_len..][..src_len], padded);
-            kernel::correlate(plan, padded, table, bias, out);
-        },
-    );
-    out
+    for_each_image(g, plan.padded_len(), dst_len, |i, out, padded, _| {
+        plan.pad_into(&src[i * src_len..][..src_len], padded);
+        kernel::correlate(plan, padded, table, bias, out);
+    })
 }

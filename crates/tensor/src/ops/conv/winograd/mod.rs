@@ -61,11 +61,9 @@ pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]
     }
     let plan = Plan::new(g);
     let u = weights::transform(g, w);
-    let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
     for_each_image(
         g,
         plan.scratch_len(),
-        &mut out,
         g.out_image(),
         |i, out, scratch, parallel| {
             let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
@@ -79,8 +77,7 @@ pub(crate) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]
                 b.run(x, &u, bias, out, scratch, &plan, parallel);
             }
         },
-    );
-    out
+    )
 }
 
 /// The input gradient of the stride-1 3×3 convolution `g` as a forward convolution, when that

@@ -98,11 +98,9 @@ pub(super) fn applies(g: &Geometry) -> bool {
 pub(super) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>) -> Vec<T> {
     let plan = Plan::new(g);
     let u = weights::transform(g, w);
-    let mut out = crate::buffer_cache::filled(g.n * g.out_image(), T::zero());
     for_each_image(
         g,
         plan.scratch_len(),
-        &mut out,
         g.out_image(),
         |i, out, scratch, parallel| {
             let x = &x[i * g.in_image()..(i + 1) * g.in_image()];
@@ -116,8 +114,7 @@ pub(super) fn conv2d<T: Float>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]
                 b.run(x, &u, bias, out, scratch, &plan, parallel);
             }
         },
-    );
-    out
+    )
 }
 
 /// Tile counts and band size of one convolution.
