@@ -600,7 +600,7 @@ fn winograd_fast_paths_in_f32_stay_close_to_f64() {
         seed: 11,
     };
     check_f32_against_f64(&large_tiles);
-    // F(2×2, 3×3) throughout: outputs narrower than 8.
+    // F(2×2, 3×3) throughout: outputs smaller than 16×16.
     check_f32_against_f64(&Case {
         h: 7,
         w: 6,

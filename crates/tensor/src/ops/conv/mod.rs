@@ -36,7 +36,8 @@
 //! - A 3×3 convolution with stride 1, dilation 1, one group and at least 16 input and output
 //!   channels — the workhorse of VGG- and ResNet-style networks — uses Winograd's minimal
 //!   filtering (see the `winograd` module): F(4×4, 3×3) for the forward pass and the input
-//!   gradient on outputs of 16×16 and more (4 times fewer multiplications), F(2×2, 3×3) on
+//!   gradient on outputs of 16×16 and more whose tiles are mostly used (4 times fewer
+//!   multiplications; see `winograd::f4x4::applies`), F(2×2, 3×3) on
 //!   smaller ones and for the weight gradient (2.25 times fewer). Its results differ from the
 //!   im2col path's only by rounding; in f32, F(4×4, 3×3)'s rounding errors are several times
 //!   those of a plain sum (its transforms multiply by up to 8), but well within the bound
@@ -45,7 +46,8 @@
 //!   the book's CNN's, the stems of larger networks) is computed directly, without im2col, by
 //!   AVX-512 or AVX2 kernels that keep a block of output channels in registers (the `direct`
 //!   module); so is its input gradient (any number of output channels) when it has 4 to 16
-//!   input channels and the padding is smaller than the kernel.
+//!   input channels and the padding is smaller than the kernel, and, with AVX-512 and a kernel
+//!   3 or 5 wide, its weight gradient.
 
 mod backward;
 mod direct;
