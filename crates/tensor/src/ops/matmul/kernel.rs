@@ -147,24 +147,7 @@ pub fn gemm_into<T: Float>(
         }
         return;
     }
-    check_bounds(
-        "lhs",
-        lhs.data.len(),
-        lhs.offset,
-        m,
-        k,
-        lhs.row_stride,
-        lhs.col_stride,
-    );
-    check_bounds(
-        "rhs",
-        rhs.data.len(),
-        rhs.offset,
-        k,
-        n,
-        rhs.row_stride,
-        rhs.col_stride,
-    );
+    check_operands(m, n, k, &lhs, &rhs);
     let dst = Strided {
         ptr: dst.data.as_mut_ptr().wrapping_add(dst.offset),
         row_stride: dst.row_stride,
@@ -215,24 +198,7 @@ pub(crate) fn gemm_new<T: Float>(
         );
         return out;
     }
-    check_bounds(
-        "lhs",
-        lhs.data.len(),
-        lhs.offset,
-        m,
-        k,
-        lhs.row_stride,
-        lhs.col_stride,
-    );
-    check_bounds(
-        "rhs",
-        rhs.data.len(),
-        rhs.offset,
-        k,
-        n,
-        rhs.row_stride,
-        rhs.col_stride,
-    );
+    check_operands(m, n, k, &lhs, &rhs);
     let mut out = crate::buffer_cache::take::<T>(m * n);
     let dst = Strided {
         ptr: out.as_mut_ptr(),
@@ -251,7 +217,30 @@ pub(crate) fn gemm_new<T: Float>(
     out
 }
 
-/// `lhs` as a [`Strided`] matrix at its offset.
+/// Checks that `lhs` (`m × k`) and `rhs` (`k × n`) lie inside their slices.
+fn check_operands<T>(m: usize, n: usize, k: usize, lhs: &MatRef<'_, T>, rhs: &MatRef<'_, T>) {
+    let (l, r) = (lhs, rhs);
+    check_bounds(
+        "lhs",
+        l.data.len(),
+        l.offset,
+        m,
+        k,
+        l.row_stride,
+        l.col_stride,
+    );
+    check_bounds(
+        "rhs",
+        r.data.len(),
+        r.offset,
+        k,
+        n,
+        r.row_stride,
+        r.col_stride,
+    );
+}
+
+/// `x` as a [`Strided`] matrix at its offset.
 fn strided<T>(x: MatRef<'_, T>) -> Strided<T> {
     Strided {
         ptr: x.data.as_ptr().wrapping_add(x.offset).cast_mut(),

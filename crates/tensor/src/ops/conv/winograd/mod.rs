@@ -152,6 +152,60 @@ fn channel_stride(tiles: usize) -> usize {
     E * tiles + CHANNEL_PAD
 }
 
+/// Where the transformed data of one band lies in V and M (`[channel][e][t]`).
+#[derive(Clone, Copy)]
+struct Transformed {
+    /// Tiles per position `e` that the products compute: the GEMMs' `m`.
+    rows: usize,
+    /// Distance between the rows of two successive positions `e` of one channel.
+    position_step: usize,
+    /// Distance between the blocks of two channels.
+    channel_stride: usize,
+}
+
+/// The products of one band, one GEMM for each of the `positions` positions of a transformed
+/// tile: `Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o]`, contiguous along the tiles `t`, with the
+/// transformed weights `u` laid out `[e][o][c]`. The positions are computed in order: in
+/// F(2×2, 3×3), the rows a product computes past its tiles run into the next position's.
+fn products<T: Float>(
+    g: &Geometry,
+    positions: usize,
+    at: Transformed,
+    v: &[T],
+    u: &[T],
+    m: &mut [T],
+    parallel: bool,
+) {
+    for e in 0..positions {
+        let (offset, col_stride) = (e * at.position_step, at.channel_stride as isize);
+        gemm_into(
+            at.rows,
+            g.o,
+            g.c,
+            MatMut {
+                data: &mut *m,
+                offset,
+                row_stride: 1,
+                col_stride,
+            },
+            MatRef {
+                data: v,
+                offset,
+                row_stride: 1,
+                col_stride,
+            },
+            MatRef {
+                data: u,
+                offset: e * g.o * g.c,
+                row_stride: 1,
+                col_stride: g.c as isize,
+            },
+            false,
+            parallel,
+        );
+    }
+}
+
 /// Tile counts and band size of one convolution.
 struct Plan {
     /// Tile rows: `⌈OH/2⌉`.
@@ -236,37 +290,15 @@ impl Band<'_> {
         // then overwrites (or the padding).
         let m_rows = tiles.next_multiple_of(16);
         debug_assert!(m_rows - tiles <= CHANNEL_PAD);
-        for e in 0..E {
-            // Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o], contiguous along the tiles t. V and M
-            // are laid out [channel][e][t], so that a transform touching one channel works on
-            // one contiguous block rather than on 16 rows a whole matrix apart (which would all
-            // fall in the same L1 cache set).
-            gemm_into(
-                m_rows,
-                g.o,
-                g.c,
-                MatMut {
-                    data: &mut *m,
-                    offset: e * tiles,
-                    row_stride: 1,
-                    col_stride: self.stride() as isize,
-                },
-                MatRef {
-                    data: &*v,
-                    offset: e * tiles,
-                    row_stride: 1,
-                    col_stride: self.stride() as isize,
-                },
-                MatRef {
-                    data: u,
-                    offset: e * g.o * g.c,
-                    row_stride: 1,
-                    col_stride: g.c as isize,
-                },
-                false,
-                parallel,
-            );
-        }
+        // V and M are laid out [channel][e][t], so that a transform touching one channel works
+        // on one contiguous block rather than on 16 rows a whole matrix apart (which would all
+        // fall in the same L1 cache set).
+        let layout = Transformed {
+            rows: m_rows,
+            position_step: tiles,
+            channel_stride: self.stride(),
+        };
+        products(g, E, layout, v, u, m, parallel);
         output::transform(self, m, bias, out, small);
     }
 

@@ -24,8 +24,8 @@ mod weights;
 
 use super::super::for_each_image;
 use super::super::geometry::Geometry;
+use super::{products, Transformed};
 use crate::element::Float;
-use crate::ops::matmul::kernel::{gemm_into, MatMut, MatRef};
 
 /// Positions of a transformed 6×6 tile.
 const E: usize = 36;
@@ -193,34 +193,12 @@ impl Band<'_> {
         let v = &mut v[..g.c * self.stride()];
         let m = &mut m[..g.o * self.stride()];
         input::transform(self, x, v, small);
-        for e in 0..E {
-            // Mᵀ_e[t, o] = Σ_c Vᵀ_e[t, c] · Uᵀ_e[c, o], contiguous along the tiles t.
-            gemm_into(
-                row,
-                g.o,
-                g.c,
-                MatMut {
-                    data: &mut *m,
-                    offset: e * row,
-                    row_stride: 1,
-                    col_stride: self.stride() as isize,
-                },
-                MatRef {
-                    data: &*v,
-                    offset: e * row,
-                    row_stride: 1,
-                    col_stride: self.stride() as isize,
-                },
-                MatRef {
-                    data: u,
-                    offset: e * g.o * g.c,
-                    row_stride: 1,
-                    col_stride: g.c as isize,
-                },
-                false,
-                parallel,
-            );
-        }
+        let layout = Transformed {
+            rows: row,
+            position_step: row,
+            channel_stride: self.stride(),
+        };
+        products(g, E, layout, v, u, m, parallel);
         output::transform(self, m, bias, out, small);
     }
 }
