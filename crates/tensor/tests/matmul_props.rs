@@ -344,29 +344,46 @@ fn strict_forms_agree_with_matmul() {
 #[test]
 fn a_product_in_a_recycled_buffer_never_reads_its_old_values() {
     // A product is written into a buffer from the cache without being zeroed first: a tensor
-    // of NaN of exactly the product's size, dropped just before, hands its buffer over. Any
-    // read of the old values (even one multiplied by zero) would leave NaN in the result.
-    // Shapes through gemm's paths: a row or a column vector result, depths 1 and 2, a large
-    // product split across threads, and a long thin one.
+    // of NaN of exactly the product's size, dropped just before, hands its buffer over (the test
+    // checks that it did). Any read of the old values, even one multiplied by zero, would leave
+    // NaN in the result. Shapes through gemm's paths: a row or a column vector result, depths 1
+    // and 2, a large product split across threads, and a long thin one; sizes no other test
+    // allocates, so that no other test takes the buffer in between.
     let mut values = Values(19);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
     for (m, n, k) in [
-        (1, 8192, 64),
-        (8192, 1, 64),
-        (64, 200, 1),
-        (200, 64, 2),
-        (96, 100, 3),
-        (128, 256, 784),
-        (4096, 16, 16),
+        (1, 8201, 64),
+        (8203, 1, 64),
+        (64, 203, 1),
+        (201, 65, 2),
+        (97, 101, 3),
+        (129, 255, 784),
+        (4099, 17, 16),
     ] {
         let a = operand::<f32>(&[m, k], View::Contiguous, &mut values);
         let b = operand::<f32>(&[k, n], View::Transposed, &mut values);
-        pool.install(|| {
-            drop(Tensor::full([m, n], f32::NAN));
-            check_against_reference(&a, &b, 1e-5);
+        let f64s = |t: &Tensor<f32>| t.to_vec().iter().map(|&x| x as f64).collect::<Vec<_>>();
+        let (_, want, bound) = reference(&f64s(&a), a.dims(), &f64s(&b), b.dims());
+        let got = pool.install(|| {
+            let nan = Tensor::full([m, n], f32::NAN);
+            let buffer = nan.storage().as_ptr();
+            drop(nan);
+            let got = a.matmul(&b).unwrap();
+            assert_eq!(
+                got.storage().as_ptr(),
+                buffer,
+                "{m}x{k} · {k}x{n}: buffer not reused"
+            );
+            got
         });
+        for (i, ((g, w), e)) in f64s(&got).iter().zip(&want).zip(&bound).enumerate() {
+            assert!(
+                (g - w).abs() <= 1e-5 * e + 1e-300,
+                "{m}x{k} · {k}x{n}: element {i}: {g} vs {w}"
+            );
+        }
     }
 }

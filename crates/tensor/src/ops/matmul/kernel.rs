@@ -1,7 +1,7 @@
 //! The one entry point to the `gemm` crate: a bounds-checked strided matrix product.
 //!
-//! Every matrix product in the crate (matmul, convolution through im2col, their backward
-//! kernels) goes through [`gemm_into`]. The `gemm` crate is built with its `x86-v4` feature, so it
+//! Every matrix product in the crate (matmul, convolution through im2col and Winograd, their
+//! backward kernels) goes through [`gemm_into`], or [`gemm_new`] when it makes a new buffer. The `gemm` crate is built with its `x86-v4` feature, so it
 //! carries AVX-512 kernels and picks AVX-512, AVX2/FMA or SSE at run time by CPU detection.
 
 use gemm::Parallelism;
@@ -207,9 +207,11 @@ pub(crate) fn gemm_new<T: Float>(
     };
     // SAFETY: `out` has room for the `m × n` row-major matrix `dst`, a fresh allocation that
     // overlaps nothing; `lhs` and `rhs` were checked to lie inside their slices. With
-    // `accumulate` false, gemm writes every element of `dst` and reads none (its `read_dst`
-    // false: the old value is multiplied by nothing, not even by zero), so that every element
-    // is initialised when the length is set.
+    // `accumulate` false, gemm writes every element of `dst` and reads none: with `read_dst`
+    // false, gemm 0.19.0 (pinned exactly in the workspace manifest for this) sets its `alpha`
+    // to zero, and every kernel then stores `beta·(lhs·rhs)` without loading the old value
+    // (microkernels, gemv and gevv paths checked; a test hands it a buffer of NaN). So every
+    // element is initialised when the length is set.
     unsafe {
         gemm_checked(m, n, k, dst, strided(lhs), strided(rhs), false, parallel);
         out.set_len(m * n);
@@ -219,25 +221,10 @@ pub(crate) fn gemm_new<T: Float>(
 
 /// Checks that `lhs` (`m × k`) and `rhs` (`k × n`) lie inside their slices.
 fn check_operands<T>(m: usize, n: usize, k: usize, lhs: &MatRef<'_, T>, rhs: &MatRef<'_, T>) {
-    let (l, r) = (lhs, rhs);
-    check_bounds(
-        "lhs",
-        l.data.len(),
-        l.offset,
-        m,
-        k,
-        l.row_stride,
-        l.col_stride,
-    );
-    check_bounds(
-        "rhs",
-        r.data.len(),
-        r.offset,
-        k,
-        n,
-        r.row_stride,
-        r.col_stride,
-    );
+    let (len, offset) = (lhs.data.len(), lhs.offset);
+    check_bounds("lhs", len, offset, m, k, lhs.row_stride, lhs.col_stride);
+    let (len, offset) = (rhs.data.len(), rhs.offset);
+    check_bounds("rhs", len, offset, k, n, rhs.row_stride, rhs.col_stride);
 }
 
 /// `x` as a [`Strided`] matrix at its offset.

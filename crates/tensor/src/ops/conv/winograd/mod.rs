@@ -2,8 +2,9 @@
 //! Neural Networks", 2016): the fast path for 3×3 convolutions with stride 1, dilation 1 and one
 //! group, which computes each 2×2 block of outputs from a 4×4 block of inputs with 16
 //! multiplications per channel pair instead of 36. Forward passes and input gradients with
-//! outputs of 16×16 and more go to F(4×4, 3×3) instead (the `f4x4` module); weight gradients
-//! always use F(2×2, 3×3).
+//! outputs of 16×16 and more, where at least three quarters of the outputs its 4×4 tiles
+//! compute are used, go to F(4×4, 3×3) instead (the `f4x4` module); weight gradients always
+//! use F(2×2, 3×3).
 //!
 //! With `Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]]`, `G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]`
 //! and `Aᵀ = [[1,1,1,0],[0,1,−1,−1]]`, an output tile is

@@ -16,7 +16,7 @@ use std::arch::x86_64::{
 use super::{channel_blocks, LANES};
 use crate::ops::conv::direct::Plan;
 
-/// Kernel widths there is a kernel for.
+/// Whether there is a kernel for kernel width `kw` on this CPU: AVX-512F, widths 3 and 5.
 pub(super) fn supports(kw: usize) -> bool {
     is_x86_feature_detected!("avx512f") && matches!(kw, 3 | 5)
 }
@@ -39,6 +39,10 @@ pub(super) fn accumulate(plan: &Plan, xp: &[f32], dy: &[f32], partial: &mut [f32
     unsafe { accumulate_avx512(plan, xp, dy, partial) }
 }
 
+/// [`accumulate`] compiled for AVX-512F.
+///
+/// # Safety
+/// The CPU has AVX-512F, and the slices are as long as `plan` says (see [`block`]).
 #[target_feature(enable = "avx512f")]
 unsafe fn accumulate_avx512(plan: &Plan, xp: &[f32], dy: &[f32], partial: &mut [f32]) {
     let widths: &'static [usize] = if plan.kw == 5 {
@@ -118,6 +122,94 @@ unsafe fn block<const B: usize, const KW: usize>(
     for (b, row) in acc.iter().enumerate() {
         for (j, &a) in row.iter().enumerate() {
             _mm512_storeu_ps(partial.add(sums(b, j)), a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::conv::direct::kernel::{reduce_weight_grad, weight_grad_partial_len};
+
+    /// The weight gradient of one image by nested loops, in f64, from the same f32 values.
+    fn reference(plan: &Plan, x: &[f32], dy: &[f32], dw: &mut [f64]) {
+        for o in 0..plan.co {
+            for c in 0..plan.ci {
+                for i in 0..plan.kh {
+                    for j in 0..plan.kw {
+                        let mut acc = 0.0f64;
+                        for y in 0..plan.oh {
+                            for xo in 0..plan.ow {
+                                let (ih, iw) = (
+                                    (y + i) as isize - plan.ph as isize,
+                                    (xo + j) as isize - plan.pw as isize,
+                                );
+                                if ih < 0
+                                    || iw < 0
+                                    || ih >= plan.h as isize
+                                    || iw >= plan.w as isize
+                                {
+                                    continue;
+                                }
+                                let v = x[(c * plan.h + ih as usize) * plan.w + iw as usize];
+                                let g = dy[(o * plan.oh + y) * plan.ow + xo];
+                                acc += v as f64 * g as f64;
+                            }
+                        }
+                        dw[((o * plan.ci + c) * plan.kh + i) * plan.kw + j] += acc;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Both kernel widths, output widths with full and partial groups of lanes, every channel
+    /// block width, summed over two images; an input holding infinities only where no output
+    /// reads them would turn masked lanes into NaN if they were not zero.
+    #[test]
+    fn weight_gradient_matches_the_loops_over_two_images() {
+        if !supports(5) {
+            return; // No AVX-512 on this CPU: the im2col path computes the weight gradient.
+        }
+        let mut seed = 5u32;
+        let mut value = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+        };
+        for (ow, co, kw) in [
+            (3, 4, 5),
+            (10, 16, 5),
+            (16, 7, 3),
+            (17, 9, 5),
+            (33, 6, 3),
+            (28, 5, 5),
+        ] {
+            let (ci, kh, ph, pw) = (2, 3, 1, kw / 2);
+            let (h, w) = (5, ow + kw - 1 - 2 * pw);
+            let plan = Plan::new(ci, (h, w), co, (kh, kw), (ph, pw));
+            assert_eq!(plan.ow, ow);
+            let mut partial = vec![0.0f32; weight_grad_partial_len(&plan)];
+            let mut want = vec![0.0f64; co * ci * kh * kw];
+            for _ in 0..2 {
+                let x: Vec<f32> = (0..ci * h * w).map(|_| value()).collect();
+                let dy: Vec<f32> = (0..co * plan.oh * ow).map(|_| value()).collect();
+                let mut xp = vec![0.0f32; plan.padded_len()];
+                plan.pad_into(&x, &mut xp);
+                // Past the padded input's columns that outputs read: never part of a product.
+                for row in xp.chunks_mut(plan.wq) {
+                    row[w + 2 * pw..].fill(f32::INFINITY);
+                }
+                accumulate(&plan, &xp, &dy, &mut partial);
+                reference(&plan, &x, &dy, &mut want);
+            }
+            let mut got = vec![0.0f32; want.len()];
+            reduce_weight_grad(&plan, &partial, &mut got);
+            for (k, (&a, &b)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (a as f64 - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                    "ow {ow} co {co} kw {kw}: element {k}: {a} != {b}"
+                );
+            }
         }
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! It works on a whole band at once, vectorised across tiles. A channel's input rows are split
 //! by row phase and column offset into six arrays `A_j`, `j < 6`: for each row phase `α < 4`, a
-//! plane of `ty1 − ty0 + 1` rows of `tw` values, `A_j[α][k][q] = x[4k + α][4q + j]` (padded
-//! coordinates). The 6×6 block of tile `t = ty·tw + tx` is then
+//! plane of `ty1 − ty0 + 1` rows of `tw` values, `A_j[α][k][q] = x[4k + α][4q + j]` in padded
+//! coordinates, rows counted from the band's first padded row `4·ty0`. The 6×6 block of tile `t = ty·tw + tx` is then
 //! `d[i][j] = A_j[i % 4][t + (i / 4)·tw]`: every input of every tile at a fixed offset from `t`,
 //! so that the transform is a few loops over contiguous memory.
 //!
@@ -19,7 +19,8 @@ use crate::element::Float;
 struct Sizes {
     /// Values of one row-phase plane of an array `A_j`: `(rows + 1)·tw`.
     plane: usize,
-    /// Values of one array `A_j` (four planes) and its padded rows: `4·plane`.
+    /// Values of one array `A_j` (four planes): `4·plane`; the padded rows hold four times as
+    /// many.
     quarter: usize,
     /// Length of one array `A_j` with the spare values read past its end by the last lanes.
     array: usize,
