@@ -1,7 +1,8 @@
 //! The one entry point to the `gemm` crate: a bounds-checked strided matrix product.
 //!
 //! Every matrix product in the crate (matmul, convolution through im2col and Winograd, their
-//! backward kernels) goes through [`gemm_into`], or [`gemm_new`] when it makes a new buffer. The `gemm` crate is built with its `x86-v4` feature, so it
+//! backward kernels) goes through [`gemm_into`], or through the crate-internal `gemm_new` when
+//! it makes a new buffer. The `gemm` crate is built with its `x86-v4` feature, so it
 //! carries AVX-512 kernels and picks AVX-512, AVX2/FMA or SSE at run time by CPU detection.
 
 use gemm::Parallelism;
