@@ -283,20 +283,34 @@ proptest! {
 
 #[test]
 fn product_above_the_parallel_threshold_matches_reference() {
-    // This one product is cut into one band per thread: bands of columns when it is wider than
-    // tall, of rows when it is taller than wide (m = 2·n + 37 and n + 5 are not multiples of the
-    // band rounding, so the last band is short). Strided operands on both sides.
+    // This one product is cut into one band per thread: along the rows of a transposed left
+    // operand, else along the columns of a transposed right one, else along the longer side.
+    // Every choice is made below, with both sides longer and shorter; 2·n + 37, n + 5, 40 and
+    // `wide` are not multiples of the band rounding, so the last band is short.
     let n = PARALLEL_FLOPS / (64 * 100) + 5;
     let mut values = Values(7);
     let x = operand::<f32>(&[64, 100], View::Contiguous, &mut values);
     let w = operand::<f32>(&[100, n], View::Transposed, &mut values);
     let tall = operand::<f32>(&[2 * n + 37, 100], View::Transposed, &mut values);
+    let tall_plain = operand::<f32>(&[2 * n + 37, 100], View::Contiguous, &mut values);
+    let narrow = operand::<f32>(&[100, 40], View::Transposed, &mut values);
+    let short = operand::<f32>(&[40, 100], View::Transposed, &mut values);
+    let wide = PARALLEL_FLOPS / (40 * 100) + 5;
+    let w_plain = operand::<f32>(&[100, wide], View::Contiguous, &mut values);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
+    // Right operand transposed, wider than tall: columns.
     pool.install(|| check_against_reference(&x, &w, 1e-5));
+    // Both transposed, taller than wide: rows.
     pool.install(|| check_against_reference(&tall, &w, 1e-5));
+    // Right operand transposed, taller than wide: columns.
+    pool.install(|| check_against_reference(&tall_plain, &narrow, 1e-5));
+    // Left operand transposed, wider than tall: rows.
+    pool.install(|| check_against_reference(&short, &w_plain, 1e-5));
+    // Neither transposed, wider than tall: columns.
+    pool.install(|| check_against_reference(&x, &w_plain, 1e-5));
 }
 
 #[test]
