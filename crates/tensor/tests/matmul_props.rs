@@ -284,19 +284,22 @@ proptest! {
 #[test]
 fn product_above_the_parallel_threshold_matches_reference() {
     // This one product is cut into one band per thread: along the rows of a transposed left
-    // operand, else along the columns of a transposed right one, else along the longer side.
-    // Every choice is made below, with both sides longer and shorter; 2·n + 37, n + 5, 40 and
-    // `wide` are not multiples of the band rounding, so the last band is short.
+    // operand, else along the columns of a transposed right one (each only when that side has
+    // 32 per thread and is at least a quarter of the other), else along the longer side. Every
+    // choice is made below; no side is a multiple of the band rounding, so the last band is
+    // short.
     let n = PARALLEL_FLOPS / (64 * 100) + 5;
     let mut values = Values(7);
     let x = operand::<f32>(&[64, 100], View::Contiguous, &mut values);
     let w = operand::<f32>(&[100, n], View::Transposed, &mut values);
     let tall = operand::<f32>(&[2 * n + 37, 100], View::Transposed, &mut values);
     let tall_plain = operand::<f32>(&[2 * n + 37, 100], View::Contiguous, &mut values);
-    let narrow = operand::<f32>(&[100, 40], View::Transposed, &mut values);
-    let short = operand::<f32>(&[40, 100], View::Transposed, &mut values);
-    let wide = PARALLEL_FLOPS / (40 * 100) + 5;
+    let square_t = operand::<f32>(&[100, 100], View::Transposed, &mut values);
+    let short_t = operand::<f32>(&[72, 100], View::Transposed, &mut values);
+    let short = operand::<f32>(&[72, 100], View::Contiguous, &mut values);
+    let wide = PARALLEL_FLOPS / (72 * 100) + 5;
     let w_plain = operand::<f32>(&[100, wide], View::Contiguous, &mut values);
+    let w_long = operand::<f32>(&[100, 4 * 72 + 5], View::Contiguous, &mut values);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -305,12 +308,14 @@ fn product_above_the_parallel_threshold_matches_reference() {
     pool.install(|| check_against_reference(&x, &w, 1e-5));
     // Both transposed, taller than wide: rows.
     pool.install(|| check_against_reference(&tall, &w, 1e-5));
-    // Right operand transposed, taller than wide: columns.
-    pool.install(|| check_against_reference(&tall_plain, &narrow, 1e-5));
-    // Left operand transposed, wider than tall: rows.
-    pool.install(|| check_against_reference(&short, &w_plain, 1e-5));
+    // Right operand transposed, taller than wide (100 of 2·n + 37 rows): columns.
+    pool.install(|| check_against_reference(&tall_plain, &square_t, 1e-5));
+    // Left operand transposed, wider than tall (72 rows, 150 columns): rows.
+    pool.install(|| check_against_reference(&short_t, &w_plain, 1e-5));
+    // Left operand transposed but more than 4 times shorter than wide: columns.
+    pool.install(|| check_against_reference(&short_t, &w_long, 1e-5));
     // Neither transposed, wider than tall: columns.
-    pool.install(|| check_against_reference(&x, &w_plain, 1e-5));
+    pool.install(|| check_against_reference(&short, &w_plain, 1e-5));
 }
 
 #[test]

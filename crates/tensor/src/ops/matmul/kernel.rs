@@ -272,13 +272,17 @@ unsafe fn gemm_checked<T: Float>(
     // cutting along `W`'s rows in both (columns of `x·Wᵀ`, rows of `gᵀ·x`) keeps each row of `W`
     // and of its gradient on one core from step to step, as does the optimizer's split of the
     // update (scalpel-optim). Data another core wrote is slow to read here: on W2 (benchmark),
-    // cutting the weight gradient along its columns instead cost 4 % of the step. Otherwise the
+    // cutting the weight gradient along its columns instead cost 4 % of the step. But each
+    // thread reads (and `gemm` packs) the whole operand that is not cut, so thin bands lose: a
+    // side shorter than 32 per thread, or more than 4 times shorter than the other, is not cut
+    // for this (a 48×2048 weight gradient took 434 µs in bands of 32 and 16 rows, 280 µs in
+    // columns; a 128×32 product 250 µs in bands of 16 columns, 200 µs in rows). Otherwise the
     // longer side is cut.
     let lhs_transposed = lhs.row_stride == 1 && lhs.col_stride != 1;
     let rhs_transposed = rhs.row_stride == 1 && rhs.col_stride != 1;
-    let along_rows = if lhs_transposed && m >= 16 * parts {
+    let along_rows = if lhs_transposed && m >= 32 * parts && 4 * m >= n {
         true
-    } else if rhs_transposed && n >= 16 * parts {
+    } else if rhs_transposed && n >= 32 * parts && 4 * n >= m {
         false
     } else {
         m >= n
