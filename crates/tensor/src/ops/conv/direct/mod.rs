@@ -160,6 +160,22 @@ impl Plan {
         self.ci * self.hp * self.wq
     }
 
+    /// The input value that output `(y, xo)` reads at tap `(i, j)` of channel `c` of the image
+    /// `x` (`ci × h × w`), in f64; `None` where the tap falls in the padding. (For the loop
+    /// oracles of the kernels' tests.)
+    #[cfg(test)]
+    fn tap(
+        &self,
+        x: &[f32],
+        c: usize,
+        (y, xo): (usize, usize),
+        (i, j): (usize, usize),
+    ) -> Option<f64> {
+        let ih = (y + i).checked_sub(self.ph).filter(|&r| r < self.h)?;
+        let iw = (xo + j).checked_sub(self.pw).filter(|&r| r < self.w)?;
+        Some(f64::from(x[(c * self.h + ih) * self.w + iw]))
+    }
+
     /// Copies the image `x` (`ci × h × w`) into the interior of `xp`, whose border is zero
     /// and is never written.
     fn pad_into<T: Float>(&self, x: &[T], xp: &mut [T]) {

@@ -293,20 +293,10 @@ mod tests {
                     for c in 0..plan.ci {
                         for i in 0..plan.kh {
                             for j in 0..plan.kw {
-                                let (ih, iw) = (
-                                    (y + i) as isize - plan.ph as isize,
-                                    (xo + j) as isize - plan.pw as isize,
-                                );
-                                if ih < 0
-                                    || iw < 0
-                                    || ih >= plan.h as isize
-                                    || iw >= plan.w as isize
-                                {
-                                    continue;
+                                if let Some(v) = plan.tap(x, c, (y, xo), (i, j)) {
+                                    let w = table[((c * plan.kh + i) * plan.kw + j) * plan.co + o];
+                                    acc += v * f64::from(w);
                                 }
-                                let v = x[(c * plan.h + ih as usize) * plan.w + iw as usize];
-                                let w = table[((c * plan.kh + i) * plan.kw + j) * plan.co + o];
-                                acc += v as f64 * w as f64;
                             }
                         }
                     }

@@ -140,20 +140,9 @@ mod tests {
                         let mut acc = 0.0f64;
                         for y in 0..plan.oh {
                             for xo in 0..plan.ow {
-                                let (ih, iw) = (
-                                    (y + i) as isize - plan.ph as isize,
-                                    (xo + j) as isize - plan.pw as isize,
-                                );
-                                if ih < 0
-                                    || iw < 0
-                                    || ih >= plan.h as isize
-                                    || iw >= plan.w as isize
-                                {
-                                    continue;
+                                if let Some(v) = plan.tap(x, c, (y, xo), (i, j)) {
+                                    acc += v * f64::from(dy[(o * plan.oh + y) * plan.ow + xo]);
                                 }
-                                let v = x[(c * plan.h + ih as usize) * plan.w + iw as usize];
-                                let g = dy[(o * plan.oh + y) * plan.ow + xo];
-                                acc += v as f64 * g as f64;
                             }
                         }
                         dw[((o * plan.ci + c) * plan.kh + i) * plan.kw + j] += acc;
