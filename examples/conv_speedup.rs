@@ -10,12 +10,24 @@
 //! The two layers share their weights; the example checks that their outputs and gradients
 //! agree and prints the times. `cargo xtask train-suite conv_speedup` runs the same recipe.
 
+use std::process::ExitCode;
+
 use scalpel_models::recipes::{
     conv_speedup, CONV_SPEEDUP_BOOK_BATCH, CONV_SPEEDUP_CHANNELS, CONV_SPEEDUP_FILTERS,
     CONV_SPEEDUP_KERNEL, CONV_SPEEDUP_SIZE,
 };
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let batch = match std::env::args().nth(1) {
         Some(n) => n.parse().map_err(|e| format!("batch size `{n}`: {e}"))?,
         None => CONV_SPEEDUP_BOOK_BATCH,

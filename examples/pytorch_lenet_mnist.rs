@@ -10,6 +10,7 @@
 //! Needs `$SCALPEL_DATA_DIR/interop/lenet5_mnist.{safetensors,expected.json}` and the MNIST test
 //! files in `$SCALPEL_DATA_DIR/mnist`.
 
+use std::process::ExitCode;
 use std::time::Instant;
 
 use scalpel::data::data_dir::data_dir;
@@ -20,7 +21,17 @@ use scalpel_models::cnn::LeNet5;
 use scalpel_nn::{Module, StateDict};
 use serde_json::Value;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = data_dir();
     let weights = dir.join("interop/lenet5_mnist.safetensors");
     let expected_file = dir.join("interop/lenet5_mnist.expected.json");

@@ -174,4 +174,23 @@ fn a_missing_book_file_says_where_data_lives() {
         msg.contains("iris.csv") && msg.contains("SCALPEL_DATA_DIR"),
         "{msg}"
     );
+    // Each file's message says where that file comes from.
+    let sources = [
+        (
+            book::food_truck::<f32>(&dir).unwrap_err(),
+            "hwdong-net/Anatomy_Deep_Learning",
+        ),
+        (e, "archive.ics.uci.edu"),
+        (
+            book::water::<f32>(&dir, book::WaterSplit::Val).unwrap_err(),
+            "ex5data1.mat",
+        ),
+        (
+            book::gan_real_values::<f32>(&dir).unwrap_err(),
+            "real_values.npy",
+        ),
+    ];
+    for (e, source) in sources {
+        assert!(e.to_string().contains(source), "{e}");
+    }
 }

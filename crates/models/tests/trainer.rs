@@ -211,6 +211,59 @@ fn early_stopping_on_validation_figures_needs_a_validation_loader() {
     assert!(e.to_string().contains("no validation loader"), "{e}");
 }
 
+#[test]
+fn early_stopping_with_patience_0_or_a_negative_min_delta_is_an_error() {
+    let model = network(0);
+    let val = spiral_loader(1, 1, 30);
+    let mut no_patience = EarlyStopping::new(1);
+    no_patience.patience = 0;
+    let mut negative = EarlyStopping::new(2);
+    negative.min_delta = -0.1;
+    let mut nan = EarlyStopping::new(2);
+    nan.min_delta = f64::NAN;
+    for rule in [no_patience, negative, nan] {
+        let opt = Sgd::new(model.parameters(), SgdConfig::default()).unwrap();
+        let mut trainer = Trainer::new(&model, opt, CrossEntropyLoss)
+            .early_stopping(rule)
+            .progress(Progress::Silent);
+        let e = trainer
+            .fit(&spiral_loader(0, 1, 30), Some(&val))
+            .unwrap_err();
+        assert!(e.to_string().contains("early stopping needs"), "{e}");
+        assert!(trainer.history().is_empty());
+    }
+}
+
+#[test]
+fn a_loader_without_batches_is_an_error_not_a_loss_of_zero() {
+    let model = network(0);
+    // Five samples in batches of 16 with drop_last: no batch at all.
+    let empty = || {
+        let data = synthetic::spiral(5, 1, &mut Rng::seed(0)).unwrap();
+        DataLoader::new(TensorDataset::new(data.0, data.1).unwrap(), 16)
+            .unwrap()
+            .drop_last(true)
+    };
+    let opt = Sgd::new(model.parameters(), SgdConfig::default()).unwrap();
+    let mut trainer = Trainer::new(&model, opt, CrossEntropyLoss).progress(Progress::Silent);
+    let e = trainer.fit(&empty(), None).unwrap_err();
+    assert!(
+        e.to_string().contains("training loader yields no batches"),
+        "{e}"
+    );
+    assert!(trainer.history().is_empty());
+    let e = trainer
+        .fit(&spiral_loader(0, 1, 30), Some(&empty()))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("validation loader yields no batches"),
+        "{e}"
+    );
+    let e = trainer.evaluate(&empty()).unwrap_err();
+    assert!(e.to_string().contains("no batches"), "{e}");
+}
+
 /// A minimal XML well-formedness check: every tag closes in order, attributes are quoted, text
 /// holds no raw `<` and only the five predefined entities.
 fn assert_well_formed_xml(text: &str) {

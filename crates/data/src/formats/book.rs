@@ -128,13 +128,36 @@ fn existing(dir: &Path, name: &str, dataset: &'static str) -> Result<PathBuf> {
         path,
         help: format!(
             "The book's data files live in the book/ folder of the folder named by the \
-             environment variable {DATA_DIR_ENV} (default {DEFAULT_DATA_DIR}). {name} comes from \
-             the repository of the book \"Anatomy of Deep Learning Principles\" \
-             (hwdong-net/Anatomy_Deep_Learning) or, for the water and Iris files, from Andrew Ng's \
-             Machine Learning course (ex5data1) and the UCI Machine Learning Repository \
-             (iris.data); see the data folder's README."
+             environment variable {DATA_DIR_ENV} (default {DEFAULT_DATA_DIR}). {name} comes from {}",
+            source_of(name)
         ),
     })
+}
+
+/// Where the book file `name` comes from, for the message of a missing file.
+fn source_of(name: &str) -> &'static str {
+    match name {
+        FOOD_TRUCK_FILE => {
+            "the root of the book's repository, \
+             https://github.com/hwdong-net/Anatomy_Deep_Learning (it is ex1data1.txt of Andrew \
+             Ng's Machine Learning course)."
+        }
+        IRIS_FILE => {
+            "the UCI Machine Learning Repository's iris.data \
+             (https://archive.ics.uci.edu/dataset/53/iris), unchanged: no header, four numbers \
+             and the class name per row."
+        }
+        GAN_REAL_VALUES_FILE => {
+            "real_values.npy of the book's repository, \
+             https://github.com/hwdong-net/Anatomy_Deep_Learning, written one value per line."
+        }
+        _ if name.starts_with("water_") => {
+            "ex5data1.mat of Andrew Ng's Machine Learning course (exercise 5), converted to CSV \
+             with a header line x,y: X and y into water_train.csv, Xval and yval into \
+             water_val.csv, Xtest and ytest into water_test.csv."
+        }
+        _ => "the book's repository, https://github.com/hwdong-net/Anatomy_Deep_Learning.",
+    }
 }
 
 /// The two columns of `table` as `x [n, 1]` and `y [n, 1]`.

@@ -307,8 +307,9 @@ fn find_file(dir: &Path, name: &str) -> Result<PathBuf> {
              fashion-mnist/ folder. Each needs the four original IDX files, gzipped or not: \
              train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, \
              t10k-labels-idx1-ubyte.gz — for MNIST the files published with \"The MNIST database \
-             of handwritten digits\" (LeCun, Cortes, Burges), for Fashion-MNIST those of Zalando \
-             Research's fashion-mnist repository (data/fashion).",
+             of handwritten digits\" (LeCun, Cortes, Burges; https://yann.lecun.com/exdb/mnist/, \
+             also at the root of https://github.com/fgnt/mnist), for Fashion-MNIST those in \
+             data/fashion of https://github.com/zalandoresearch/fashion-mnist.",
             candidates[1..].join(", "),
             dir.display()
         ),

@@ -40,7 +40,7 @@ impl Monitor {
 pub struct EarlyStopping {
     /// The metric watched.
     pub monitor: Monitor,
-    /// Epochs without improvement before stopping (at least 1).
+    /// Epochs without improvement before stopping: at least 1 (the trainer rejects 0).
     pub patience: usize,
     /// The smallest change that counts as an improvement.
     pub min_delta: f64,

@@ -54,7 +54,9 @@ pub struct Evaluation {
 /// afterwards.
 ///
 /// # Errors
-/// Errors of the data set, the model or the criterion.
+/// Errors of the data set, the model or the criterion;
+/// [`ModelsError::InvalidArgument`](crate::ModelsError::InvalidArgument) when the loader yields
+/// no batches (there is no mean loss over no samples).
 pub fn evaluate<T, Y, D>(
     model: &(impl Module<T> + ?Sized),
     criterion: &(impl Criterion<T, Y> + ?Sized),
@@ -65,6 +67,12 @@ where
     Y: Element,
     D: Dataset<Input = T, Target = Y> + 'static,
 {
+    if loader.is_empty() {
+        return Err(crate::ModelsError::arg(
+            "evaluate",
+            "the loader yields no batches",
+        ));
+    }
     let start = Instant::now();
     let was_training = model.is_training();
     model.eval();
@@ -83,10 +91,10 @@ where
                 None => counted = false,
             }
         }
-        let denom = samples.max(1) as f64;
+        let denom = samples as f64;
         Ok(Evaluation {
             loss: loss_sum / denom,
-            accuracy: (counted && samples > 0).then(|| correct as f64 / denom),
+            accuracy: counted.then(|| correct as f64 / denom),
             samples,
             seconds: start.elapsed().as_secs_f64(),
         })

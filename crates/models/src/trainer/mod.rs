@@ -286,14 +286,42 @@ where
     /// # Errors
     /// Errors of the data, the model, the criterion, the optimizer or the run folder's files;
     /// [`ModelsError::NonFinite`] when the loss becomes NaN or infinite;
-    /// [`ModelsError::InvalidArgument`] when early stopping watches validation figures and
-    /// `val` is `None`; [`ModelsError::Checkpoint`] when resuming with a training loader that
+    /// [`ModelsError::InvalidArgument`] when a loader yields no batches (its mean loss would
+    /// be meaningless), when early stopping has a patience of 0 or a negative or non-finite
+    /// `min_delta`, or when it watches validation figures and `val` is `None`;
+    /// [`ModelsError::Checkpoint`] when resuming with a training loader that
     /// differs from the checkpointed run's (data set size, batch size or shuffle seed).
     pub fn fit<D>(&mut self, train: &DataLoader<D>, val: Option<&DataLoader<D>>) -> Result<History>
     where
         D: Dataset<Input = T, Target = Y> + 'static,
     {
+        if train.is_empty() {
+            return Err(ModelsError::arg(
+                "Trainer::fit",
+                format!(
+                    "the training loader yields no batches ({} samples, batch size {})",
+                    train.dataset().len(),
+                    train.batch_size()
+                ),
+            ));
+        }
+        if val.is_some_and(DataLoader::is_empty) {
+            return Err(ModelsError::arg(
+                "Trainer::fit",
+                "the validation loader yields no batches",
+            ));
+        }
         if let Some(rule) = &self.early_stopping {
+            if rule.patience == 0 || !rule.min_delta.is_finite() || rule.min_delta < 0.0 {
+                return Err(ModelsError::arg(
+                    "Trainer::fit",
+                    format!(
+                        "early stopping needs a patience of at least 1 epoch and a finite \
+                         min_delta ≥ 0 (got patience {}, min_delta {})",
+                        rule.patience, rule.min_delta
+                    ),
+                ));
+            }
             if rule.monitor != Monitor::TrainLoss && val.is_none() {
                 return Err(ModelsError::arg(
                     "Trainer::fit",

@@ -65,6 +65,14 @@ pub enum StateError {
     /// A malformed safetensors file (header, offsets or sizes).
     #[error("safetensors: {0}")]
     Format(String),
+    /// A file whose contents are wrong: one of the errors above, with the file's path.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong in it.
+        source: Box<StateError>,
+    },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -70,15 +70,18 @@ impl StateDict {
     /// Reads a dict from a safetensors file.
     ///
     /// # Errors
-    /// [`StateError::Io`] naming the file, and the errors of
-    /// [`from_safetensors`](Self::from_safetensors).
+    /// [`StateError::Io`] naming the file; the errors of
+    /// [`from_safetensors`](Self::from_safetensors) inside a [`StateError::InFile`] naming it.
     pub fn load_safetensors(path: impl AsRef<Path>) -> Result<StateDict, StateError> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|source| StateError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_safetensors(&bytes)
+        Self::from_safetensors(&bytes).map_err(|e| StateError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
     }
 }
 

@@ -225,6 +225,29 @@ fn unsupported_dtypes_and_malformed_files_are_errors() {
         err.to_string().contains("/nonexistent/model.safetensors"),
         "{err}"
     );
+    // A malformed file: the format error, naming the file.
+    let path = std::env::temp_dir().join(format!(
+        "scalpel-nn-malformed-{}.safetensors",
+        std::process::id()
+    ));
+    std::fs::write(&path, &truncated).unwrap();
+    let err = StateDict::load_safetensors(&path).unwrap_err();
+    let _ = std::fs::remove_file(&path);
+    match &err {
+        StateError::InFile {
+            path: named,
+            source,
+        } => {
+            assert_eq!(named, &path);
+            assert!(matches!(**source, StateError::Format(_)), "{source}");
+        }
+        other => panic!("expected InFile, got {other}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&path.display().to_string()) && text.contains("safetensors: "),
+        "{text}"
+    );
 }
 
 #[test]
