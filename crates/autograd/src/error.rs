@@ -42,4 +42,39 @@ pub enum AutogradError {
     /// Asked for the gradient of something that does not require one.
     #[error("{0}")]
     NoGradient(String),
+    /// An error in a layer of a container module (scalpel-nn's `Sequential`), with the layer's
+    /// dotted name inside the container, as in its state dict (`2`, or `1.0` for a container
+    /// within a container).
+    #[error("in layer `{layer}`: {source}")]
+    InLayer {
+        /// The layer's dotted name.
+        layer: String,
+        /// The layer's error.
+        source: Box<AutogradError>,
+    },
+}
+
+impl AutogradError {
+    /// This error as raised inside the child `name` of a container: an [`InLayer`] whose layer
+    /// is `name`, or `name.<layer>` when the error already came from a layer of that child.
+    ///
+    /// [`InLayer`]: AutogradError::InLayer
+    ///
+    /// ```
+    /// use scalpel_autograd::AutogradError;
+    /// let e = AutogradError::NoGradient("x".into()).in_layer("0").in_layer("3");
+    /// assert_eq!(e.to_string(), "in layer `3.0`: x");
+    /// ```
+    pub fn in_layer(self, name: &str) -> AutogradError {
+        match self {
+            AutogradError::InLayer { layer, source } => AutogradError::InLayer {
+                layer: format!("{name}.{layer}"),
+                source,
+            },
+            other => AutogradError::InLayer {
+                layer: name.to_string(),
+                source: Box::new(other),
+            },
+        }
+    }
 }

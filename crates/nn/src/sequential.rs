@@ -8,7 +8,8 @@ use crate::module::{Module, TrainingFlag};
 
 /// A chain of modules; `forward` feeds each one's output to the next. Children are named by
 /// position, so parameters are `0.weight`, `0.bias`, `2.weight`, … and buffers
-/// `1.running_mean`, ….
+/// `1.running_mean`, …. An error in a layer's forward comes back as
+/// [`AutogradError::InLayer`](scalpel_autograd::AutogradError::InLayer) naming that layer.
 ///
 /// ```
 /// use scalpel_nn::{BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential};
@@ -81,8 +82,8 @@ impl<T: Float> Sequential<T> {
 impl<T: Float> Module<T> for Sequential<T> {
     fn forward(&self, x: &Var<T>) -> Result<Var<T>> {
         let mut h = x.clone();
-        for layer in &self.layers {
-            h = layer.forward(&h)?;
+        for (i, layer) in self.layers.iter().enumerate() {
+            h = layer.forward(&h).map_err(|e| e.in_layer(&i.to_string()))?;
         }
         Ok(h)
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use scalpel_autograd::Var;
+use scalpel_autograd::{AutogradError, Var};
 use scalpel_nn::{
     BatchNorm1d, Dropout, Flatten, Linear, Module, ReLU, Sequential, DIFFERENTIABLE_LAYERS,
 };
@@ -46,6 +46,28 @@ fn nested_sequentials_join_names_with_dots() {
         .map(|(n, _)| n)
         .collect();
     assert_eq!(names, ["1.0.weight", "1.0.bias"]);
+}
+
+#[test]
+fn an_error_in_a_layer_names_the_layer_by_its_dotted_name() {
+    let mut rng = Rng::seed(2);
+    let inner: Sequential = Sequential::new()
+        .add(Linear::new(4, 4, &mut rng))
+        .add(Linear::new(5, 2, &mut rng));
+    let outer: Sequential = Sequential::new().add(ReLU).add(inner);
+    let x = Var::constant(Tensor::<f32>::ones([3, 4]));
+    // The inner second layer expects 5 features and gets 4.
+    let e = outer.forward(&x).unwrap_err();
+    let AutogradError::InLayer { layer, source } = &e else {
+        panic!("expected InLayer, got {e:?}");
+    };
+    assert_eq!(layer, "1.1");
+    assert!(matches!(**source, AutogradError::Tensor(_)), "{source:?}");
+    let text = e.to_string();
+    assert!(
+        text.starts_with("in layer `1.1`: ") && text.contains(&source.to_string()),
+        "{text}"
+    );
 }
 
 #[test]
