@@ -43,7 +43,7 @@ pub use scalpel_tensor as tensor;
 /// let y = x.mul_scalar(2.0).add_scalar(-1.0);
 /// let loader = DataLoader::new(TensorDataset::new(x, y)?, 16)?;
 /// let mut model = Sequential::new();
-/// model.push(Linear::<f32>::new(1, 1, &mut rng));
+/// model.push(Linear::new(1, 1, &mut rng));
 /// let opt = Sgd::new(model.parameters(), SgdConfig { lr: 0.1, ..Default::default() })?;
 /// let mut trainer = Trainer::new(&model, opt, MSELoss)
 ///     .epochs(100)

@@ -30,7 +30,7 @@
 //! use scalpel_tensor::{random::Rng, Tensor};
 //!
 //! let mut rng = Rng::seed(0);
-//! let model: Sequential = Sequential::new()
+//! let model = Sequential::new()
 //!     .add(Linear::new(4, 16, &mut rng))
 //!     .add(ReLU)
 //!     .add(Linear::new(16, 3, &mut rng));

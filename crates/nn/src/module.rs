@@ -55,7 +55,7 @@ impl Default for TrainingFlag {
 /// use scalpel_tensor::{random::Rng, Tensor};
 ///
 /// let mut rng = Rng::seed(0);
-/// let model: Sequential = Sequential::new()
+/// let model = Sequential::new()
 ///     .add(Linear::new(4, 8, &mut rng))
 ///     .add(ReLU)
 ///     .add(Linear::new(8, 2, &mut rng));

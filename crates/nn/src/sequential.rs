@@ -15,7 +15,7 @@ use crate::module::{Module, TrainingFlag};
 /// use scalpel_nn::{BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential};
 /// use scalpel_tensor::random::Rng;
 /// let mut rng = Rng::seed(0);
-/// let net: Sequential = Sequential::new()
+/// let net = Sequential::new()
 ///     .add(Linear::new(784, 256, &mut rng))
 ///     .add(BatchNorm1d::new(256))
 ///     .add(ReLU)
@@ -31,9 +31,26 @@ pub struct Sequential<T: Float = f32> {
     training: TrainingFlag,
 }
 
-impl<T: Float> Sequential<T> {
-    /// An empty network (its forward is the identity).
+impl Sequential<f32> {
+    /// An empty `f32` network (its forward is the identity), so that
+    /// `Sequential::new().add(Linear::new(…))` needs no type annotation, as `HashMap::new` needs
+    /// no hasher. A network of another float type starts from
+    /// [`Sequential::<f64>::default()`](Default::default) (or `empty`).
     pub fn new() -> Self {
+        Self::empty()
+    }
+}
+
+impl<T: Float> Sequential<T> {
+    /// An empty network of any float type; for `f32`, [`Sequential::new`] says the same.
+    ///
+    /// ```
+    /// use scalpel_nn::{Linear, Module, Sequential};
+    /// use scalpel_tensor::random::Rng;
+    /// let net = Sequential::<f64>::empty().add(Linear::new(3, 2, &mut Rng::seed(0)));
+    /// assert_eq!(net.parameters().len(), 2);
+    /// ```
+    pub fn empty() -> Self {
         Sequential {
             layers: Vec::new(),
             training: TrainingFlag::new(),

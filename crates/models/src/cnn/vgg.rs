@@ -22,7 +22,7 @@ impl<T: Float> VggBlock<T> {
             padding: (1, 1),
             ..Default::default()
         };
-        let mut convs = Sequential::new();
+        let mut convs = Sequential::empty();
         for i in 0..num_convs {
             let c_in = if i == 0 { in_channels } else { out_channels };
             convs.push(Conv2d::with_params(
@@ -85,7 +85,7 @@ impl<T: Float> SmallVgg<T> {
         num_classes: usize,
         rng: &mut Rng,
     ) -> Self {
-        let mut features = Sequential::new();
+        let mut features = Sequential::empty();
         let (mut channels, mut size) = (in_channels, image_size);
         for &(num_convs, out) in blocks {
             features.push(VggBlock::new(num_convs, channels, out, rng));
@@ -97,7 +97,7 @@ impl<T: Float> SmallVgg<T> {
             "SmallVgg: {} blocks halve a {image_size}x{image_size} image to nothing",
             blocks.len()
         );
-        let classifier = Sequential::new()
+        let classifier = Sequential::empty()
             .add(Linear::new(channels * size * size, hidden, rng))
             .add(scalpel_nn::ReLU)
             .add(Dropout::new(0.5, rng))

@@ -142,7 +142,7 @@ impl Mlp {
                 format!("dropout must be in [0, 1), found {}", self.dropout),
             ));
         }
-        let mut net = Sequential::new();
+        let mut net = Sequential::empty();
         if self.flatten {
             net.push(Flatten::new());
         }

@@ -15,7 +15,7 @@ fn a_lenet_style_stack_has_the_expected_shapes_and_names() {
         padding: (2, 2),
         ..Default::default()
     };
-    let net: Sequential = Sequential::new()
+    let net = Sequential::new()
         .add(Conv2d::with_params(1, 6, (5, 5), pad2, true, &mut rng))
         .add(MaxPool2d::new((2, 2)))
         .add(Conv2d::new(6, 16, (5, 5), &mut rng))

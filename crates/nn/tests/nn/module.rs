@@ -38,8 +38,8 @@ fn sequential_names_parameters_and_buffers_by_position() {
 #[test]
 fn nested_sequentials_join_names_with_dots() {
     let mut rng = Rng::seed(1);
-    let inner: Sequential = Sequential::new().add(Linear::new(2, 2, &mut rng));
-    let outer: Sequential = Sequential::new().add(ReLU).add(inner);
+    let inner = Sequential::new().add(Linear::new(2, 2, &mut rng));
+    let outer = Sequential::new().add(ReLU).add(inner);
     let names: Vec<String> = outer
         .named_parameters()
         .into_iter()
@@ -51,10 +51,10 @@ fn nested_sequentials_join_names_with_dots() {
 #[test]
 fn an_error_in_a_layer_names_the_layer_by_its_dotted_name() {
     let mut rng = Rng::seed(2);
-    let inner: Sequential = Sequential::new()
+    let inner = Sequential::new()
         .add(Linear::new(4, 4, &mut rng))
         .add(Linear::new(5, 2, &mut rng));
-    let outer: Sequential = Sequential::new().add(ReLU).add(inner);
+    let outer = Sequential::new().add(ReLU).add(inner);
     let x = Var::constant(Tensor::<f32>::ones([3, 4]));
     // The inner second layer expects 5 features and gets 4.
     let e = outer.forward(&x).unwrap_err();
@@ -73,8 +73,8 @@ fn an_error_in_a_layer_names_the_layer_by_its_dotted_name() {
 #[test]
 fn eval_and_train_reach_every_descendant() {
     let mut rng = Rng::seed(2);
-    let inner: Sequential = Sequential::new().add(Dropout::new(0.5, &mut rng));
-    let net: Sequential = Sequential::new().add(BatchNorm1d::new(3)).add(inner);
+    let inner = Sequential::new().add(Dropout::new(0.5, &mut rng));
+    let net = Sequential::new().add(BatchNorm1d::new(3)).add(inner);
     let dropout_mode = |net: &Sequential| net.get(1).unwrap().children()[0].1.is_training();
     assert!(net.is_training() && dropout_mode(&net));
     net.eval();
@@ -88,7 +88,7 @@ fn eval_and_train_reach_every_descendant() {
 #[test]
 fn frozen_parameters_get_no_gradient() {
     let mut rng = Rng::seed(3);
-    let net: Sequential = Sequential::new()
+    let net = Sequential::new()
         .add(Linear::new(3, 4, &mut rng))
         .add(ReLU)
         .add(Linear::new(4, 1, &mut rng));
@@ -151,7 +151,7 @@ fn modules_are_send_and_sync_and_shareable() {
 
 #[test]
 fn an_empty_sequential_is_the_identity() {
-    let net: Sequential = Sequential::new();
+    let net = Sequential::new();
     let x = Var::constant(Tensor::from_vec1(vec![1.0f32, 2.0]));
     assert_eq!(net.forward(&x).unwrap().value(), x.value());
     assert!(net.is_empty());
