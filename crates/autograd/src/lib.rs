@@ -43,3 +43,8 @@ pub use grad_mode::{detect_anomaly, is_grad_enabled, no_grad, set_grad_enabled, 
 pub use gradcheck::{gradcheck, gradgradcheck, GradcheckOptions, GradcheckReport};
 pub use registry::DIFFERENTIABLE_OPS;
 pub use var::{live_nodes, Hook, Var};
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -48,3 +48,8 @@ pub use error::{DataError, Result};
 pub use formats::mnist::{self, Mnist, Split};
 pub use loader::{Batches, DataLoader};
 pub use tensor_dataset::TensorDataset;
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -62,3 +62,8 @@ pub use trainer::{
     evaluate, BCEWithLogitsLoss, Criterion, CrossEntropyLoss, EarlyStopping, EpochMetrics,
     Evaluation, History, MSELoss, Monitor, Progress, Trainer,
 };
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

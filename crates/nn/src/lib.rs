@@ -72,3 +72,8 @@ pub use module::{Module, TrainingFlag};
 pub use registry::DIFFERENTIABLE_LAYERS;
 pub use sequential::Sequential;
 pub use state::{LoadReport, NameMap, StateDict, StateError, StateTensor};
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

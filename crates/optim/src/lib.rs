@@ -54,3 +54,8 @@ pub use optim::{
 };
 pub use optimizer::{Optimizer, ParamGroup};
 pub use state::{GroupState, OptimizerState, ParamState};
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -48,3 +48,8 @@ pub use layout::Layout;
 pub use random::Rng;
 pub use shape::Shape;
 pub use tensor::Tensor;
+
+/// The README's code blocks, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
