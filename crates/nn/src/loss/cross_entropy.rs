@@ -6,8 +6,9 @@ use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use super::Reduction;
 
-/// Options of [`cross_entropy_with`]; the default is PyTorch's (mean, no smoothing, no ignored
-/// class).
+/// Options of [`cross_entropy_with`]; the default is mean, no smoothing and no ignored class.
+/// PyTorch ignores class −100 by default; here a target of −100 is an out-of-range error unless
+/// `ignore_index: Some(-100)` is asked for, so that a stray label is never skipped silently.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CrossEntropyOptions {
     /// How the per-sample losses are combined; `Mean` averages over the samples not ignored.

@@ -121,6 +121,21 @@ fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce()
             .unwrap()
             .value();
     assert_close(&big, &Tensor::from_vec1(vec![100.0, 100.0]), 1e-12);
+    // A confident right answer keeps its digits: ln(1 + e^−|x|), not 0, on either side, in f32.
+    let confident = [10.0f32, 15.0, 20.0, -10.0, -15.0, -20.0];
+    let right = [1.0f32, 1.0, 1.0, 0.0, 0.0, 0.0];
+    let loss = binary_cross_entropy_with_logits(
+        &Var::constant(Tensor::from_vec1(confident.to_vec())),
+        &Var::constant(Tensor::from_vec1(right.to_vec())),
+        Reduction::None,
+    )
+    .unwrap()
+    .value()
+    .to_vec();
+    for (l, x) in loss.iter().zip(confident) {
+        let exact = (-(x.abs() as f64)).exp().ln_1p();
+        assert!(((*l as f64) - exact).abs() <= 1e-6 * exact, "x {x}: {l} vs {exact}");
+    }
     // gradient σ(x) − t, also at x = 0
     let loss = binary_cross_entropy_with_logits(&x, &t, Reduction::Sum).unwrap();
     let g = grads(&loss, &[&x]).remove(0);
