@@ -147,7 +147,18 @@ pub(crate) fn backward<T: Float>(
                     None
                 },
                 if need(1) {
-                    Some(g.mul(out)?.mul(&a.ln()?)?.sum_to(&b.shape())?)
+                    // 0^b is flat in b (b > 0) or its limit (b = 0): the derivative there is 0,
+                    // as in PyTorch, not out·ln(0) = 0·(−∞) = NaN.
+                    let db = g.mul(out)?.mul(&a.ln()?)?;
+                    let (av, bv) = (a.value(), b.value());
+                    let flat = av.eq_scalar(T::zero()).and(&bv.ge_scalar(T::zero()))?;
+                    let db = if flat.any() {
+                        let zeros = c(Tensor::zeros(db.shape()));
+                        Var::where_(&flat, &zeros, &db)?
+                    } else {
+                        db
+                    };
+                    Some(db.sum_to(&b.shape())?)
                 } else {
                     None
                 },
@@ -199,6 +210,8 @@ pub(crate) fn backward<T: Float>(
         // ---- element-wise with a scalar -------------------------------------------------
         Op::AddScalar => one(g.clone()),
         Op::MulScalar(s) => one(g.mul_scalar(*s)?),
+        // x⁰ is constant: its derivative is 0 everywhere, x = 0 included (p·x^(p−1) = 0·∞ there).
+        Op::PowScalar(p) if *p == T::zero() => one(c(Tensor::zeros(x.shape()))),
         Op::PowScalar(p) => one(g.mul(&x.powf(*p - T::one())?.mul_scalar(*p)?)?),
         Op::RdivScalar(_) => one(g.mul(out)?.div(x)?.neg()?), // d(s/x) = −s/x² = −out/x
         // ---- unary ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use scalpel_tensor::{Float, Tensor, TensorError};
 use crate::backward::backward as backward_rule;
 use crate::error::{AutogradError, Result};
 use crate::grad_mode::{is_anomaly_enabled, set_anomaly_enabled, set_grad_enabled};
-use crate::var::{check_finite, Var};
+use crate::var::{check_finite, version_sum, Var};
 
 /// Options of a backward pass.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,7 +24,11 @@ impl<T: Float> Var<T> {
     /// into the `grad` of every leaf that requires a gradient, then frees the graph.
     ///
     /// # Errors
-    /// [`AutogradError::NonScalarOutput`] for more than one element; a freed graph; anomaly mode.
+    /// [`AutogradError::NonScalarOutput`] for more than one element;
+    /// [`AutogradError::NoGradient`] when no leaf that requires a gradient leads to `self` (it was
+    /// computed from constants only, or under [`no_grad`](crate::no_grad)), as PyTorch refuses
+    /// it, since otherwise no gradient would arrive anywhere and nothing would say so; a freed
+    /// graph; anomaly mode.
     pub fn backward(&self) -> Result<()> {
         self.backward_with(None, BackwardOptions::default())
     }
@@ -33,8 +37,16 @@ impl<T: Float> Var<T> {
     /// and options.
     ///
     /// # Errors
-    /// A gradient of the wrong shape; a freed graph; anomaly mode.
+    /// A gradient of the wrong shape; an output that does not require a gradient (see
+    /// [`backward`](Self::backward)); a freed graph; anomaly mode.
     pub fn backward_with(&self, grad: Option<Tensor<T>>, options: BackwardOptions) -> Result<()> {
+        if !self.requires_grad() {
+            return Err(AutogradError::NoGradient(format!(
+                "backward: the output ({}) does not require a gradient: no parameter leads to it, \
+                 or it was computed under no_grad",
+                self.shape()
+            )));
+        }
         let seed = seed_gradient(self, grad)?;
         run(&[(self.clone(), seed)], options, None).map(|_| ())
     }
@@ -196,6 +208,9 @@ fn run<T: Float>(
                 &taken
             }
         };
+        if version_sum(&data.inputs) != data.input_versions {
+            return Err(changed_after_use(node.name, &data.inputs));
+        }
         // Anomalies inside a rule are reported once, below, as the backward of this node.
         let anomaly = is_anomaly_enabled();
         let grads = {
@@ -229,4 +244,21 @@ fn accumulate<T: Float>(pending: &mut HashMap<u64, Var<T>>, id: u64, g: Var<T>) 
     };
     pending.insert(id, merged);
     Ok(())
+}
+
+/// The error for an operation whose input leaves changed after it ran; it names those leaves
+/// (by label, or by shape when they carry none).
+fn changed_after_use<T: Float>(op: &'static str, inputs: &[Var<T>]) -> AutogradError {
+    let leaves: Vec<String> = inputs
+        .iter()
+        .filter(|v| v.inner.node.is_none())
+        .map(|v| match v.label() {
+            Some(label) => format!("`{label}`"),
+            None => format!("leaf of shape {}", v.shape()),
+        })
+        .collect();
+    AutogradError::ChangedAfterUse {
+        op,
+        leaves: leaves.join(" or "),
+    }
 }

@@ -33,6 +33,16 @@ pub enum AutogradError {
         /// The operation whose saved state is gone.
         op: &'static str,
     },
+    /// `backward` reached an operation one of whose input leaves was changed
+    /// ([`Var::set_value`](crate::Var::set_value), [`Var::update_value`](crate::Var::update_value),
+    /// as an optimizer step does) after the operation used it.
+    #[error("backward through `{op}`: its input {leaves} was changed (set_value / update_value, e.g. by an optimizer step) after the forward pass used it; run the forward pass again")]
+    ChangedAfterUse {
+        /// The operation.
+        op: &'static str,
+        /// The operation's leaf inputs, by label or shape.
+        leaves: String,
+    },
     /// `backward()` without an explicit gradient on a tensor with more than one element.
     #[error("backward: the output has shape {shape} — pass a gradient or reduce it to one element first")]
     NonScalarOutput {

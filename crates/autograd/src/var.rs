@@ -38,6 +38,8 @@ pub(crate) struct VarInner<T: Float> {
     pub(crate) value: RwLock<Tensor<T>>,
     pub(crate) requires_grad: AtomicBool,
     pub(crate) retains_grad: AtomicBool,
+    /// How many times the value was replaced or updated (leaves only; results never change).
+    pub(crate) version: AtomicU64,
     pub(crate) node: Option<Node<T>>,
     pub(crate) grad: Mutex<Option<Var<T>>>,
     pub(crate) hooks: Mutex<Vec<Hook<T>>>,
@@ -49,6 +51,9 @@ pub(crate) struct VarInner<T: Float> {
 pub(crate) struct NodeData<T: Float> {
     pub(crate) op: Op<T>,
     pub(crate) inputs: Vec<Var<T>>,
+    /// The sum of the inputs' versions when the operation ran: versions only grow, so the sum
+    /// differs at backward exactly when some input's value was changed in between.
+    pub(crate) input_versions: u64,
 }
 
 pub(crate) struct Node<T: Float> {
@@ -75,6 +80,7 @@ impl<T: Float> Var<T> {
                 value: RwLock::new(value),
                 requires_grad: AtomicBool::new(requires_grad),
                 retains_grad: AtomicBool::new(false),
+                version: AtomicU64::new(0),
                 node,
                 grad: Mutex::new(None),
                 hooks: Mutex::new(Vec::new()),
@@ -106,9 +112,14 @@ impl<T: Float> Var<T> {
         if !requires {
             return Ok(Self::make(value, false, None));
         }
+        let input_versions = version_sum(&inputs);
         let node = Node {
             name: op.name(),
-            data: Mutex::new(Some(NodeData { op, inputs })),
+            data: Mutex::new(Some(NodeData {
+                op,
+                inputs,
+                input_versions,
+            })),
         };
         Ok(Self::make(value, true, Some(node)))
     }
@@ -128,10 +139,9 @@ impl<T: Float> Var<T> {
     /// Updates the value of a leaf in place: `f` receives its elements in row-major order and
     /// changes them (what optimizers do). The value's buffer is reused when nothing else holds
     /// it, and copied first when something does (a tensor saved by a graph, a view, a clone),
-    /// which then keeps the old elements. As with [`set_value`](Self::set_value), a retained
-    /// graph run backward again afterwards reads the leaf's new value wherever its rules use the
-    /// leaf itself; PyTorch refuses that case with a version-counter error, scalpel does not
-    /// detect it.
+    /// which then keeps the old elements. As with [`set_value`](Self::set_value), a graph built
+    /// before the update can no longer run backward through the operations that used this leaf:
+    /// that is an [`AutogradError::ChangedAfterUse`] error, not a gradient of the wrong value.
     ///
     /// ```
     /// use scalpel_autograd::Var;
@@ -157,11 +167,15 @@ impl<T: Float> Var<T> {
         let mut data = old.into_vec();
         f(&mut data);
         *v = Tensor::from_vec(data, shape)?;
+        self.inner.version.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
-    /// Replaces the value of a leaf. Tensors a graph saved from the old value keep it, but a
-    /// retained graph run backward again reads the new value wherever its rules use the leaf
-    /// itself (PyTorch refuses this with a version-counter error; scalpel does not detect it).
+    /// Replaces the value of a leaf. A graph built from the old value can no longer run backward
+    /// through the operations that used this leaf: each leaf counts its changes, each operation
+    /// notes the counts of its inputs when it runs, and backward refuses an operation whose
+    /// inputs changed since with [`AutogradError::ChangedAfterUse`] (PyTorch's version counter),
+    /// since its rule would mix the old value with the new one. Stricter than PyTorch, which only
+    /// checks the inputs an operation saved: here any operation that used the leaf refuses.
     ///
     /// # Errors
     /// [`AutogradError::NoGradient`] when called on a non-leaf, or with a different shape.
@@ -180,6 +194,7 @@ impl<T: Float> Var<T> {
             )));
         }
         *v = value;
+        self.inner.version.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
     /// The value's shape.
@@ -376,4 +391,11 @@ impl<T: Float> fmt::Debug for Var<T> {
         }
         write!(f, ")")
     }
+}
+
+/// The sum of the versions of `inputs` (see [`NodeData::input_versions`]).
+pub(crate) fn version_sum<T: Float>(inputs: &[Var<T>]) -> u64 {
+    inputs.iter().fold(0u64, |sum, v| {
+        sum.wrapping_add(v.inner.version.load(Ordering::Relaxed))
+    })
 }

@@ -302,3 +302,96 @@ fn a_matrix_used_transposed_gets_a_contiguous_gradient_of_the_right_value() {
     assert!(gc.is_contiguous(), "the gradient of c is a strided view");
     assert_eq!(gc.to_vec(), d.value().matmul(&h.t()).unwrap().to_vec());
 }
+
+#[test]
+fn an_empty_slice_anywhere_gives_a_zero_gradient() {
+    let x = Var::parameter(v(&[1.0, 2.0, 3.0]));
+    for start in 0..=3 {
+        x.zero_grad();
+        let empty = x.narrow(0, start, 0).unwrap().sum_all().unwrap();
+        empty
+            .add(&x.sum_all().unwrap())
+            .unwrap()
+            .backward()
+            .unwrap();
+        assert_eq!(x.grad().unwrap().to_vec(), vec![1.0; 3], "start {start}");
+    }
+    // concat with an empty part narrows its gradient to nothing, twice over
+    let e = Var::parameter(Tensor::<f64>::zeros([0]));
+    let y = Var::concat(&[&e, &x], 0).unwrap();
+    let g = grad(
+        &[y.mul(&y).unwrap().sum_all().unwrap()],
+        None,
+        &[x.clone()],
+        true,
+    )
+    .unwrap();
+    x.zero_grad();
+    g[0].as_ref()
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![2.0; 3]);
+}
+
+#[test]
+fn backward_from_an_output_no_parameter_reaches_is_an_error() {
+    let c = Var::constant(v(&[1.0, 2.0]));
+    let e = c
+        .mul(&c)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap_err();
+    assert!(matches!(e, AutogradError::NoGradient(_)), "{e}");
+    assert!(e.to_string().contains("does not require a gradient"), "{e}");
+    let x = Var::parameter(v(&[1.0, 2.0]));
+    let loss = {
+        let _g = no_grad();
+        x.mul(&x).unwrap().sum_all().unwrap()
+    };
+    assert!(matches!(loss.backward(), Err(AutogradError::NoGradient(_))));
+    assert!(x.grad().is_none());
+}
+
+#[test]
+fn backward_after_a_leaf_changed_is_an_error_not_a_stale_gradient() {
+    // relu's rule reads its input's value: after set_value it would see x = 1 and give 5.
+    let x = Var::parameter(v(&[-1.0]));
+    x.set_label("x");
+    let y = x
+        .relu()
+        .unwrap()
+        .mul_scalar(5.0)
+        .unwrap()
+        .sum_all()
+        .unwrap();
+    x.set_value(v(&[1.0])).unwrap();
+    let e = y.backward().unwrap_err();
+    assert_eq!(
+        e,
+        AutogradError::ChangedAfterUse {
+            op: "relu",
+            leaves: "`x`".into()
+        }
+    );
+    assert!(e.to_string().contains("run the forward pass again"), "{e}");
+    assert!(x.grad().is_none());
+    // x² at 3, then an optimizer-like update to 100: not 200, not 6, but an error.
+    let x = Var::parameter(v(&[3.0]));
+    let y = x.mul(&x).unwrap().sum_all().unwrap();
+    x.update_value(|d| d[0] = 100.0).unwrap();
+    let e = y.backward().unwrap_err();
+    assert!(
+        matches!(e, AutogradError::ChangedAfterUse { op: "mul", .. }),
+        "{e}"
+    );
+    // A forward pass after the change is fine, and so is a change after backward.
+    let y = x.mul(&x).unwrap().sum_all().unwrap();
+    y.backward().unwrap();
+    x.update_value(|d| d[0] = 1.0).unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![200.0]);
+}

@@ -332,12 +332,24 @@ impl<T: Numeric> Tensor<T> {
             ));
         }
         let n = ((e - s) / st).ceil().max(0.0) as usize;
-        let mut data = Vec::with_capacity(n);
-        let mut v = start;
-        for _ in 0..n {
-            data.push(v);
-            v += step;
-        }
+        let data = if matches!(T::DTYPE, DType::F32 | DType::F64) {
+            // start + i·step, each rounded once, as numpy does: adding the step n times would
+            // pile up n roundings (0.1 steps to 10 in f32 ended at 9.900002).
+            (0..n)
+                .map(|i| T::from_f64_lossy(s + i as f64 * st))
+                .collect()
+        } else {
+            // Integers add exactly.
+            let mut v = start;
+            let mut data = Vec::with_capacity(n);
+            for i in 0..n {
+                data.push(v);
+                if i + 1 < n {
+                    v += step; // not past the last element, where it could overflow
+                }
+            }
+            data
+        };
         Ok(Self::from_vec1(data))
     }
     /// Converts every element to another numeric type (saturating for integers, like `as`).
@@ -406,6 +418,17 @@ mod tests {
         assert_eq!(
             Tensor::linspace(0.0f64, 1.0, 5).to_vec(),
             vec![0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+        // each element rounded once from start + i·step, as numpy's arange(0, 10, 0.1)
+        let tenths = Tensor::arange(0.0f32, 10.0, 0.1).unwrap().to_vec();
+        assert_eq!(tenths.len(), 100);
+        for (i, x) in tenths.iter().enumerate() {
+            assert_eq!(*x, (i as f64 * 0.1f32 as f64) as f32, "element {i}");
+        }
+        // integers add exactly, and stop at the last element (240 + 60 would overflow a u8)
+        assert_eq!(
+            Tensor::arange(120u8, 250, 60).unwrap().to_vec(),
+            vec![120, 180, 240]
         );
     }
 

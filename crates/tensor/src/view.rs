@@ -28,9 +28,9 @@ impl<T: Element> Tensor<T> {
             Ok(v) => Ok(v),
             Err(TensorError::ElementCount { .. }) => Err(TensorError::ElementCount {
                 op: "reshape",
-                expected: self.numel(),
-                got: shape.numel(),
-                shape: Box::new(self.shape().clone()),
+                expected: shape.numel(),
+                got: self.numel(),
+                shape: Box::new(shape),
             }),
             Err(_) => Ok(Tensor::from_vec_unchecked(self.to_vec(), shape)),
         }
@@ -55,9 +55,9 @@ impl<T: Element> Tensor<T> {
         if shape.numel() != self.numel() {
             return Err(TensorError::ElementCount {
                 op: "view",
-                expected: self.numel(),
-                got: shape.numel(),
-                shape: Box::new(self.shape().clone()),
+                expected: shape.numel(),
+                got: self.numel(),
+                shape: Box::new(shape),
             });
         }
         if self.is_contiguous() {
@@ -153,11 +153,19 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// When the range does not fit in the dimension.
     pub fn narrow(&self, axis: isize, start: usize, len: usize) -> Result<Tensor<T>> {
-        self.slice(axis, start, start + len, 1)
-            .map_err(|e| match e {
-                TensorError::InvalidArgument { reason, .. } => TensorError::arg("narrow", reason),
-                e => e,
-            })
+        let ax = resolve_axis("narrow", axis, self.rank())?;
+        let size = self.dims()[ax];
+        match start.checked_add(len) {
+            Some(end) if end <= size => self.slice(axis, start, end, 1),
+            _ => Err(TensorError::arg(
+                "narrow",
+                format!(
+                    "{len} elements from {start} do not fit dimension {ax} of size {size} \
+                     (shape {:?})",
+                    self.dims()
+                ),
+            )),
+        }
     }
 
     /// Elements `start, start+step, …` below `end` along `axis`, like `x[start:end:step]` (a
@@ -168,15 +176,17 @@ impl<T: Element> Tensor<T> {
     pub fn slice(&self, axis: isize, start: usize, end: usize, step: usize) -> Result<Tensor<T>> {
         let ax = resolve_axis("slice", axis, self.rank())?;
         let size = self.dims()[ax];
-        let end = end.min(size);
-        if step == 0 || start > end {
+        if step == 0 || start > end.min(size) {
             return Err(TensorError::arg(
                 "slice",
                 format!(
-                    "range {start}..{end} step {step} does not fit dimension {ax} of size {size}"
+                    "range {start}..{end} step {step} does not fit dimension {ax} of size {size} \
+                     (shape {:?})",
+                    self.dims()
                 ),
             ));
         }
+        let end = end.min(size);
         let n = (end - start).div_ceil(step);
         let mut l = self.layout.clone();
         let stride = l.strides[ax];
@@ -409,6 +419,30 @@ mod tests {
         let v = x.view([2, 2, 3]).unwrap();
         assert!(v.shares_storage_with(&x));
         assert_eq!(v.to_vec(), (6..18).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_wrong_element_count_names_the_shape_asked_for() {
+        let x = t(6, &[2, 3]);
+        let e = x.reshape([4]).unwrap_err().to_string();
+        assert_eq!(e, "reshape: shape [4] needs 4 elements, got 6");
+        let e = x.view([2, 2]).unwrap_err().to_string();
+        assert_eq!(e, "view: shape [2, 2] needs 4 elements, got 6");
+    }
+
+    #[test]
+    fn narrow_past_the_end_is_an_error_not_a_shorter_view() {
+        let x = t(4, &[4]);
+        assert_eq!(x.narrow(0, 3, 1).unwrap().to_vec(), vec![3]);
+        assert_eq!(x.narrow(0, 4, 0).unwrap().numel(), 0);
+        for (start, len) in [(3, 2), (4, 1), (5, 0), (1, usize::MAX)] {
+            let e = x.narrow(0, start, len).unwrap_err().to_string();
+            assert!(e.starts_with("narrow:") && e.contains("size 4"), "{e}");
+        }
+        // slice, unlike narrow, clamps its end as Python does, and names the range it was given
+        assert_eq!(x.slice(0, 2, 10, 1).unwrap().to_vec(), vec![2, 3]);
+        let e = x.slice(0, 5, 10, 1).unwrap_err().to_string();
+        assert!(e.contains("range 5..10 step 1") && e.contains("[4]"), "{e}");
     }
 
     #[test]

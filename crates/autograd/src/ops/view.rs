@@ -201,7 +201,10 @@ fn slice_scatter<T: Float>(
 ) -> Result<Tensor<T>> {
     let zeros = Tensor::<T>::zeros(shape.clone());
     let n = src.dims().get(axis).copied().unwrap_or(0);
-    let window = zeros.slice(axis as isize, start, start + step * n.max(1), step)?;
+    if n == 0 && src.numel() == 0 && shape.dims().get(axis).is_some_and(|&d| start <= d) {
+        return Ok(zeros); // an empty slice takes nothing, so gives nothing back
+    }
+    let window = zeros.slice(axis as isize, start, start + step * n, step)?;
     if window.shape() != src.shape() {
         return Err(TensorError::mismatch(
             "slice_grad",

@@ -134,7 +134,10 @@ fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce()
     .to_vec();
     for (l, x) in loss.iter().zip(confident) {
         let exact = (-(x.abs() as f64)).exp().ln_1p();
-        assert!(((*l as f64) - exact).abs() <= 1e-6 * exact, "x {x}: {l} vs {exact}");
+        assert!(
+            ((*l as f64) - exact).abs() <= 1e-6 * exact,
+            "x {x}: {l} vs {exact}"
+        );
     }
     // gradient σ(x) − t, also at x = 0
     let loss = binary_cross_entropy_with_logits(&x, &t, Reduction::Sum).unwrap();

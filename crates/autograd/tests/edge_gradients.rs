@@ -1,0 +1,35 @@
+//! Gradients at the edges of an op's domain, where the textbook formula reads 0·∞: PyTorch's
+//! values (the limits), not NaN.
+
+use scalpel_autograd::{grad, Var};
+use scalpel_tensor::Tensor;
+
+fn v(data: &[f64]) -> Tensor<f64> {
+    Tensor::from_vec1(data.to_vec())
+}
+
+fn first_grad(y: &Var<f64>, x: &Var<f64>) -> Vec<f64> {
+    let g = grad(&[y.clone()], None, &[x.clone()], false).unwrap();
+    g[0].as_ref().unwrap().value().to_vec()
+}
+
+#[test]
+fn x_to_the_zero_has_a_zero_derivative_at_zero() {
+    let x = Var::parameter(v(&[0.0, 2.0, -3.0]));
+    let y = x.powf(0.0).unwrap().sum_all().unwrap();
+    assert_eq!(first_grad(&y, &x), vec![0.0; 3]);
+    // p·x^(p−1) elsewhere: 2x at 0 is 0, not NaN either
+    let y = x.powf(2.0).unwrap().sum_all().unwrap();
+    assert_eq!(first_grad(&y, &x), vec![0.0, 4.0, -6.0]);
+}
+
+#[test]
+fn zero_to_the_b_has_a_zero_derivative_in_b_for_b_at_least_zero() {
+    let a = Var::constant(v(&[0.0, 0.0, 2.0]));
+    let b = Var::parameter(v(&[2.0, 0.0, 3.0]));
+    let y = a.pow(&b).unwrap().sum_all().unwrap();
+    // d(a^b)/db = a^b·ln a: 0 where a = 0 (PyTorch's mask), 8·ln 2 at (2, 3)
+    let g = first_grad(&y, &b);
+    assert_eq!(&g[..2], &[0.0, 0.0]);
+    assert!((g[2] - 8.0 * 2f64.ln()).abs() < 1e-12, "{g:?}");
+}
