@@ -322,7 +322,7 @@ fn an_empty_slice_anywhere_gives_a_zero_gradient() {
     let g = grad(
         &[y.mul(&y).unwrap().sum_all().unwrap()],
         None,
-        &[x.clone()],
+        std::slice::from_ref(&x),
         true,
     )
     .unwrap();
