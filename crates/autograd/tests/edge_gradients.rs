@@ -9,7 +9,13 @@ fn v(data: &[f64]) -> Tensor<f64> {
 }
 
 fn first_grad(y: &Var<f64>, x: &Var<f64>) -> Vec<f64> {
-    let g = grad(&[y.clone()], None, &[x.clone()], false).unwrap();
+    let g = grad(
+        std::slice::from_ref(y),
+        None,
+        std::slice::from_ref(x),
+        false,
+    )
+    .unwrap();
     g[0].as_ref().unwrap().value().to_vec()
 }
 
