@@ -60,6 +60,12 @@ pub trait Numeric:
     fn to_f64_lossy(self) -> f64 {
         self.to_f64().unwrap_or(f64::NAN)
     }
+    /// `self / b` for every pair of operands: integer division truncates, by zero gives 0, and
+    /// `MIN / −1` wraps to `MIN` (Rust's `/` panics on both); floats divide as IEEE 754 does.
+    fn total_div(self, b: Self) -> Self;
+    /// `self % b` (the sign of `self`) for every pair: an integer remainder by zero gives 0 and
+    /// `MIN % −1` gives 0 (Rust's `%` panics on both); floats as IEEE 754.
+    fn total_rem(self, b: Self) -> Self;
     /// Converts an `f64` to this type, saturating at the bounds of integer types.
     #[inline]
     fn from_f64_lossy(v: f64) -> Self {
@@ -93,12 +99,37 @@ element!(i64, I64);
 element!(f32, F32);
 element!(f64, F64);
 
-impl Numeric for u8 {}
-impl Numeric for u32 {}
-impl Numeric for i32 {}
-impl Numeric for i64 {}
-impl Numeric for f32 {}
-impl Numeric for f64 {}
+macro_rules! integer_numeric {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            #[inline]
+            fn total_div(self, b: Self) -> Self {
+                if b == 0 { 0 } else { self.wrapping_div(b) }
+            }
+            #[inline]
+            fn total_rem(self, b: Self) -> Self {
+                if b == 0 { 0 } else { self.wrapping_rem(b) }
+            }
+        }
+    )*};
+}
+integer_numeric!(u8, u32, i32, i64);
+
+macro_rules! float_numeric {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            #[inline]
+            fn total_div(self, b: Self) -> Self {
+                self / b
+            }
+            #[inline]
+            fn total_rem(self, b: Self) -> Self {
+                self % b
+            }
+        }
+    )*};
+}
+float_numeric!(f32, f64);
 impl Float for f32 {}
 impl Float for f64 {}
 
@@ -113,5 +144,17 @@ mod tests {
         assert_eq!(i32::from_f64_lossy(f64::NAN), 0);
         assert_eq!(i64::from_f64_lossy(-2.7), -2);
         assert_eq!(f32::from_f64_lossy(0.5), 0.5);
+    }
+
+    #[test]
+    fn integer_division_is_total() {
+        assert_eq!(7i32.total_div(-2), -3);
+        assert_eq!(7i32.total_rem(-2), 1);
+        assert_eq!(5u8.total_div(0), 0);
+        assert_eq!(5i64.total_rem(0), 0);
+        assert_eq!(i32::MIN.total_div(-1), i32::MIN);
+        assert_eq!(i64::MIN.total_rem(-1), 0);
+        assert_eq!(1.0f32.total_div(0.0), f32::INFINITY);
+        assert!(0.0f64.total_rem(0.0).is_nan());
     }
 }

@@ -27,9 +27,13 @@ impl Shape {
     pub fn rank(&self) -> usize {
         self.0.len()
     }
-    /// Number of elements (1 for a scalar).
+    /// Number of elements (1 for a scalar). A count past `usize::MAX` saturates there, so that
+    /// such a shape can never match a buffer (a wrapped count could be 0).
     pub fn numel(&self) -> usize {
-        self.0.iter().product()
+        if self.0.contains(&0) {
+            return 0;
+        }
+        self.0.iter().fold(1usize, |n, &d| n.saturating_mul(d))
     }
     /// The dimensions as a slice.
     pub fn dims(&self) -> &[usize] {
@@ -179,6 +183,15 @@ impl From<Dims> for Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_element_count_past_usize_saturates_and_matches_no_buffer() {
+        assert_eq!(Shape::new(&[1 << 62, 8]).numel(), usize::MAX);
+        assert_eq!(Shape::new(&[1 << 62, 8, 0]).numel(), 0);
+        assert_eq!(Shape::new(&[]).numel(), 1);
+        let e = crate::Tensor::<f32>::from_vec(vec![], [1 << 62, 8]).unwrap_err();
+        assert!(matches!(e, crate::TensorError::ElementCount { .. }), "{e}");
+    }
 
     #[test]
     fn broadcast_aligns_from_the_right() {

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::buffer_cache::{self, Storage};
+use num_traits::NumCast;
 
+use crate::buffer_cache::{self, Storage};
 use crate::element::{DType, Element, Float, Numeric};
 use crate::error::{Result, TensorError};
 use crate::layout::{for_each_row, Layout};
@@ -352,9 +353,14 @@ impl<T: Numeric> Tensor<T> {
         };
         Ok(Self::from_vec1(data))
     }
-    /// Converts every element to another numeric type (saturating for integers, like `as`).
+    /// Converts every element to another numeric type, like `as`: exact where the value fits
+    /// (`i64` to `i64` past 2⁵³ included), floats truncated toward zero into integers, out of
+    /// range saturating at the integer bounds, NaN to 0.
     pub fn cast<U: Numeric>(&self) -> Tensor<U> {
-        self.map(|x| U::from_f64_lossy(x.to_f64_lossy()))
+        self.map(|x| match <U as NumCast>::from(x) {
+            Some(y) => y,
+            None => U::from_f64_lossy(x.to_f64_lossy()),
+        })
     }
 }
 
@@ -429,6 +435,19 @@ mod tests {
         assert_eq!(
             Tensor::arange(120u8, 250, 60).unwrap().to_vec(),
             vec![120, 180, 240]
+        );
+    }
+
+    #[test]
+    fn cast_is_like_as() {
+        let big = Tensor::from_vec1(vec![9_007_199_254_740_993i64, -3]);
+        assert_eq!(big.cast::<i64>().to_vec(), vec![9_007_199_254_740_993, -3]);
+        assert_eq!(big.cast::<u8>().to_vec(), vec![255, 0]); // saturating
+        let x = Tensor::from_vec1(vec![2.7f32, -2.7, f32::NAN, 1e10]);
+        assert_eq!(x.cast::<i32>().to_vec(), vec![2, -2, 0, i32::MAX]);
+        assert_eq!(
+            Tensor::from_vec1(vec![300u32]).cast::<f32>().to_vec(),
+            vec![300.0]
         );
     }
 

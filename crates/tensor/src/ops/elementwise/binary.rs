@@ -29,27 +29,22 @@ impl<T: Numeric> Tensor<T> {
     pub fn mul(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
         binary_map("mul", self, other, |a, b| a * b)
     }
-    /// `self / other` element-wise, broadcasting (integer division truncates; division of an
-    /// integer by zero yields zero rather than panicking).
+    /// `self / other` element-wise, broadcasting (integer division truncates; an integer
+    /// division by zero yields zero and `MIN / −1` wraps to `MIN`, rather than panicking: see
+    /// [`Numeric::total_div`]).
     ///
     /// # Errors
     /// Shapes that do not broadcast.
     pub fn div(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
-        binary_map("div", self, other, |a, b| safe_div(a, b))
+        binary_map("div", self, other, T::total_div)
     }
     /// Remainder of `self / other` with the sign of `self` (Rust's `%`); an integer remainder by
-    /// zero yields zero.
+    /// zero, or of `MIN` by −1, yields zero.
     ///
     /// # Errors
     /// Shapes that do not broadcast.
     pub fn rem(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
-        binary_map("rem", self, other, |a, b| {
-            if is_int_zero(b) {
-                T::zero()
-            } else {
-                a % b
-            }
-        })
+        binary_map("rem", self, other, T::total_rem)
     }
     /// Element-wise maximum, broadcasting. For floats a NaN in either operand gives NaN.
     ///
@@ -91,26 +86,6 @@ impl<T: Element> Tensor<T> {
         f: impl Fn(T, T) -> U + Sync + Send,
     ) -> Result<Tensor<U>> {
         binary_map("zip_with", self, other, f)
-    }
-}
-
-/// True for an integer zero (float division by zero is well defined, integer is not).
-#[inline]
-fn is_int_zero<T: Numeric>(b: T) -> bool {
-    b == T::zero() && T::zero() / T::one() == T::zero() && !is_float::<T>()
-}
-
-#[inline]
-fn is_float<T: Numeric>() -> bool {
-    matches!(T::DTYPE, crate::DType::F32 | crate::DType::F64)
-}
-
-#[inline]
-fn safe_div<T: Numeric>(a: T, b: T) -> T {
-    if is_int_zero(b) {
-        T::zero()
-    } else {
-        a / b
     }
 }
 
@@ -216,6 +191,14 @@ mod tests {
             .div(&Tensor::from_vec1(vec![0.0]))
             .unwrap();
         assert!(f.to_vec()[0].is_infinite());
+        // MIN / −1 overflows: it wraps (as two's complement does) instead of panicking
+        let m = Tensor::from_vec1(vec![i32::MIN, 9]);
+        let minus_one = Tensor::from_vec1(vec![-1i32, -1]);
+        assert_eq!(m.div(&minus_one).unwrap().to_vec(), vec![i32::MIN, -9]);
+        assert_eq!(m.rem(&minus_one).unwrap().to_vec(), vec![0, 0]);
+        assert_eq!(m.div_scalar(-1).to_vec(), vec![i32::MIN, -9]);
+        assert_eq!(m.rem_scalar(-1).to_vec(), vec![0, 0]);
+        assert_eq!(m.div_scalar(0).to_vec(), vec![0, 0]);
     }
 
     #[test]

@@ -21,22 +21,14 @@ impl<T: Numeric> Tensor<T> {
     pub fn mul_scalar(&self, s: T) -> Tensor<T> {
         unary_map(self, move |x| x * s)
     }
-    /// `self / s` (integer division by zero yields zero).
+    /// `self / s` (an integer division by zero yields zero, `MIN / −1` wraps to `MIN`: see
+    /// [`Numeric::total_div`]).
     pub fn div_scalar(&self, s: T) -> Tensor<T> {
-        let z = T::zero();
-        let int = !matches!(T::DTYPE, crate::DType::F32 | crate::DType::F64);
-        if int && s == z {
-            return Tensor::zeros_like(self);
-        }
-        unary_map(self, move |x| x / s)
+        unary_map(self, move |x| x.total_div(s))
     }
-    /// `self % s` (an integer remainder by zero yields zero).
+    /// `self % s` (an integer remainder by zero, or of `MIN` by −1, yields zero).
     pub fn rem_scalar(&self, s: T) -> Tensor<T> {
-        let int = !matches!(T::DTYPE, crate::DType::F32 | crate::DType::F64);
-        if int && s == T::zero() {
-            return Tensor::zeros_like(self);
-        }
-        unary_map(self, move |x| x % s)
+        unary_map(self, move |x| x.total_rem(s))
     }
     /// `max(self, s)` element-wise.
     pub fn maximum_scalar(&self, s: T) -> Tensor<T> {
