@@ -67,8 +67,8 @@ float_unary! {
     tanh => |x| x.tanh();
     /// Logistic sigmoid 1 / (1 + e^−x), stable for large |x|.
     sigmoid => |x| sigmoid_scalar(x);
-    /// max(x, 0).
-    relu => |x| if x > T::zero() { x } else { T::zero() };
+    /// max(x, 0); NaN stays NaN, as in PyTorch (a NaN turned into 0 would hide the bug).
+    relu => |x| if x > T::zero() || x.is_nan() { x } else { T::zero() };
     /// ln(1 + e^x), stable for large |x|.
     softplus => |x| if x > T::zero() { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() };
     /// GELU with the exact Gaussian CDF: x · Φ(x) = x/2 · (1 + erf(x/√2)).
@@ -159,6 +159,8 @@ mod tests {
             .unwrap()
             .t();
         assert_eq!(x.relu().to_vec(), vec![0.0, 0.0, 1.0, 3.0]);
+        let nan = Tensor::from_vec1(vec![f32::NAN, -0.5]).relu().to_vec();
+        assert!(nan[0].is_nan() && nan[1] == 0.0, "{nan:?}");
         assert_eq!(x.leaky_relu(0.5).to_vec(), vec![-1.0, -0.5, 1.0, 3.0]);
         assert_eq!(x.abs().to_vec(), vec![2.0, 1.0, 1.0, 3.0]);
     }
