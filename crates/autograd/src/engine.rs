@@ -78,11 +78,11 @@ pub fn grad<T: Float>(
 ) -> Result<Vec<Option<Var<T>>>> {
     if let Some(g) = grad_outputs {
         if g.len() != outputs.len() {
-            return Err(AutogradError::NoGradient(format!(
-                "grad: {} outputs but {} output gradients",
-                outputs.len(),
-                g.len()
-            )));
+            return Err(TensorError::arg(
+                "grad",
+                format!("{} outputs but {} output gradients", outputs.len(), g.len()),
+            )
+            .into());
         }
     }
     let roots = outputs

@@ -49,9 +49,19 @@ pub enum AutogradError {
         /// The output's shape.
         shape: scalpel_tensor::Shape,
     },
-    /// Asked for the gradient of something that does not require one.
+    /// Asked for the gradient of something that does not require one, or for an operation that
+    /// has no backward rule.
     #[error("{0}")]
     NoGradient(String),
+    /// An operation that only a leaf allows (changing its value, freezing it) was asked of the
+    /// result of an operation, whose value and flag follow from its inputs.
+    #[error("{op}: only a leaf variable (Var::parameter, Var::new, Var::constant) allows it; this one is the result of `{made_by}`")]
+    NotALeaf {
+        /// The method called.
+        op: &'static str,
+        /// The operation that made the variable.
+        made_by: &'static str,
+    },
     /// An error in a layer of a container module (scalpel-nn's `Sequential`), with the layer's
     /// dotted name inside the container, as in its state dict (`2`, or `1.0` for a container
     /// within a container).

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use scalpel_tensor::{Float, Shape, Tensor};
+use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use crate::error::{AutogradError, Result};
 use crate::grad_mode::{is_anomaly_enabled, is_grad_enabled};
@@ -124,6 +124,17 @@ impl<T: Float> Var<T> {
         Ok(Self::make(value, true, Some(node)))
     }
 
+    /// [`AutogradError::NotALeaf`] for `op` unless this is a leaf.
+    fn check_leaf(&self, op: &'static str) -> Result<()> {
+        match &self.inner.node {
+            Some(node) => Err(AutogradError::NotALeaf {
+                op,
+                made_by: node.name,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// A unique id (stable for the life of the variable).
     pub fn id(&self) -> u64 {
         self.inner.id
@@ -154,13 +165,9 @@ impl<T: Float> Var<T> {
     /// ```
     ///
     /// # Errors
-    /// [`AutogradError::NoGradient`] when called on a non-leaf.
+    /// [`AutogradError::NotALeaf`] when called on the result of an operation.
     pub fn update_value(&self, f: impl FnOnce(&mut [T])) -> Result<()> {
-        if self.inner.node.is_some() {
-            return Err(AutogradError::NoGradient(
-                "update_value: only a leaf variable's value can be updated".into(),
-            ));
-        }
+        self.check_leaf("update_value")?;
         let mut v = self.inner.value.write().unwrap_or_else(|e| e.into_inner());
         let shape = v.shape().clone();
         let old = std::mem::replace(&mut *v, Tensor::zeros([0]));
@@ -178,20 +185,20 @@ impl<T: Float> Var<T> {
     /// checks the inputs an operation saved: here any operation that used the leaf refuses.
     ///
     /// # Errors
-    /// [`AutogradError::NoGradient`] when called on a non-leaf, or with a different shape.
+    /// [`AutogradError::NotALeaf`] when called on the result of an operation; a
+    /// [`TensorError::ShapeMismatch`](scalpel_tensor::TensorError::ShapeMismatch) for a value of
+    /// another shape.
     pub fn set_value(&self, value: Tensor<T>) -> Result<()> {
-        if self.inner.node.is_some() {
-            return Err(AutogradError::NoGradient(
-                "set_value: only a leaf variable's value can be replaced".into(),
-            ));
-        }
+        self.check_leaf("set_value")?;
         let mut v = self.inner.value.write().unwrap_or_else(|e| e.into_inner());
         if v.shape() != value.shape() {
-            return Err(AutogradError::NoGradient(format!(
-                "set_value: new value has shape {}, the variable has {}",
+            return Err(TensorError::mismatch(
+                "set_value",
                 value.shape(),
-                v.shape()
-            )));
+                v.shape(),
+                "the new value must have the variable's shape",
+            )
+            .into());
         }
         *v = value;
         self.inner.version.fetch_add(1, Ordering::Relaxed);
@@ -221,13 +228,10 @@ impl<T: Float> Var<T> {
     /// Turns gradient tracking of a leaf on or off (freezing a parameter).
     ///
     /// # Errors
-    /// On a non-leaf variable, whose flag follows from its inputs.
+    /// [`AutogradError::NotALeaf`] on the result of an operation, whose flag follows from its
+    /// inputs.
     pub fn set_requires_grad(&self, on: bool) -> Result<()> {
-        if self.inner.node.is_some() {
-            return Err(AutogradError::NoGradient(
-                "set_requires_grad: only leaves can be frozen or unfrozen".into(),
-            ));
-        }
+        self.check_leaf("set_requires_grad")?;
         self.inner.requires_grad.store(on, Ordering::Relaxed);
         Ok(())
     }

@@ -395,3 +395,37 @@ fn backward_after_a_leaf_changed_is_an_error_not_a_stale_gradient() {
     x.update_value(|d| d[0] = 1.0).unwrap();
     assert_eq!(x.grad().unwrap().to_vec(), vec![200.0]);
 }
+
+#[test]
+fn leaf_only_methods_on_a_result_and_a_wrong_shape_are_typed_errors() {
+    let x = Var::parameter(v(&[1.0, 2.0]));
+    let y = x.exp().unwrap();
+    let e = y.set_value(v(&[0.0, 0.0])).unwrap_err();
+    assert_eq!(
+        e,
+        AutogradError::NotALeaf {
+            op: "set_value",
+            made_by: "exp"
+        }
+    );
+    assert!(matches!(
+        y.update_value(|_| ()),
+        Err(AutogradError::NotALeaf {
+            op: "update_value",
+            ..
+        })
+    ));
+    assert!(matches!(
+        y.set_requires_grad(false),
+        Err(AutogradError::NotALeaf { .. })
+    ));
+    let e = x.set_value(v(&[1.0])).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AutogradError::Tensor(scalpel_tensor::TensorError::ShapeMismatch { .. })
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("set_value: [1] x [2]"), "{e}");
+}
