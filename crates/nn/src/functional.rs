@@ -8,6 +8,7 @@ pub use crate::layers::{
     naive_conv2d, BatchStats,
 };
 pub use crate::loss::{
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
-    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Reduction,
+    binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
+    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
+    BceWithLogitsOptions, CrossEntropyOptions, Reduction,
 };

@@ -15,7 +15,9 @@
 //!   the element type (`f32` by default, `f64` for gradient checks).
 //! - Losses with PyTorch's [`Reduction`]s: [`mse_loss`], [`l1_loss`], [`binary_cross_entropy`],
 //!   [`binary_cross_entropy_with_logits`], [`cross_entropy`] (fused log-softmax + NLL),
-//!   [`nll_loss`], [`kl_div`], and the book's [`l2_penalty`].
+//!   [`nll_loss`], [`kl_div`], and the book's [`l2_penalty`]; class weights, label smoothing
+//!   and an ignored class through [`cross_entropy_with`], element and positive-class weights
+//!   through [`binary_cross_entropy_with_logits_with`].
 //! - [`init`]: zeros, constant, uniform, normal, Xavier and Kaiming with PyTorch's fans and gains.
 //! - [`state`]: [`StateDict`], safetensors files, name maps for PyTorch weights.
 //! - [`functional`]: every layer and loss as a function of variables.
@@ -65,8 +67,9 @@ pub use layers::{
     Linear, MaxPool2d, NaiveConv2d,
 };
 pub use loss::{
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
-    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Reduction,
+    binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
+    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
+    BceWithLogitsOptions, CrossEntropyOptions, Reduction,
 };
 pub use module::{Module, TrainingFlag};
 pub use registry::DIFFERENTIABLE_LAYERS;

@@ -1,7 +1,7 @@
 //! Binary cross-entropy on probabilities (fused, PyTorch's clamped logs) and on logits (stable).
 
 use scalpel_autograd::{CustomOp, Result, Var};
-use scalpel_tensor::{Float, TensorError};
+use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use super::{check_same_shape, reduce, Reduction};
 
@@ -87,8 +87,96 @@ pub fn binary_cross_entropy_with_logits<T: Float>(
     target: &Var<T>,
     reduction: Reduction,
 ) -> Result<Var<T>> {
-    check_same_shape("binary_cross_entropy_with_logits", input, target)?;
-    let when_one = input.neg()?.softplus()?.mul(target)?;
+    binary_cross_entropy_with_logits_with(
+        input,
+        target,
+        &BceWithLogitsOptions {
+            reduction,
+            ..Default::default()
+        },
+    )
+}
+
+/// Options of [`binary_cross_entropy_with_logits_with`] (PyTorch's `BCEWithLogitsLoss`); the
+/// default is the mean and no weights. Both weights are constants: no gradient reaches them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BceWithLogitsOptions<T: Float> {
+    /// How the element losses are combined (`Mean` is over all elements, weighted or not).
+    pub reduction: Reduction,
+    /// A weight per element, broadcast to the input's shape (PyTorch's `weight`).
+    pub weight: Option<Tensor<T>>,
+    /// The weight of the positive term, broadcast to the input's shape: usually one per class
+    /// on the last axis, set to negatives/positives to balance a label that is rarely 1
+    /// (PyTorch's `pos_weight`).
+    pub pos_weight: Option<Tensor<T>>,
+}
+
+impl<T: Float> Default for BceWithLogitsOptions<T> {
+    fn default() -> Self {
+        BceWithLogitsOptions {
+            reduction: Reduction::Mean,
+            weight: None,
+            pos_weight: None,
+        }
+    }
+}
+
+/// [`binary_cross_entropy_with_logits`] with weights: per element,
+/// w·(p·t·softplus(−x) + (1 − t)·softplus(x)) for `weight` w and `pos_weight` p.
+///
+/// ```
+/// use scalpel_autograd::Var;
+/// use scalpel_nn::{binary_cross_entropy_with_logits_with, BceWithLogitsOptions};
+/// use scalpel_tensor::Tensor;
+/// // Two labels per sample; the second is rarely 1, so its positives count four times.
+/// let logits = Var::parameter(Tensor::<f32>::zeros([3, 2]));
+/// let target = Var::constant(Tensor::from_rows(&[[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]]).unwrap());
+/// let options = BceWithLogitsOptions {
+///     pos_weight: Some(Tensor::from_vec1(vec![1.0, 4.0])),
+///     ..Default::default()
+/// };
+/// let loss = binary_cross_entropy_with_logits_with(&logits, &target, &options).unwrap();
+/// // Every element loses ln 2 at x = 0; the one positive of the second label counts 4 times.
+/// assert!((loss.item().unwrap() - 9.0 * 2f32.ln() / 6.0).abs() < 1e-6);
+/// ```
+///
+/// # Errors
+/// Shapes that differ; a weight that does not broadcast to the input's shape.
+pub fn binary_cross_entropy_with_logits_with<T: Float>(
+    input: &Var<T>,
+    target: &Var<T>,
+    options: &BceWithLogitsOptions<T>,
+) -> Result<Var<T>> {
+    const OP: &str = "binary_cross_entropy_with_logits";
+    check_same_shape(OP, input, target)?;
+    let shape = input.shape();
+    let mut when_one = input.neg()?.softplus()?.mul(target)?;
+    if let Some(p) = &options.pos_weight {
+        when_one = when_one.mul(&broadcast_weight(OP, "pos_weight", p, &shape)?)?;
+    }
     let when_zero = input.softplus()?.mul(&target.rsub_scalar(T::one())?)?;
-    reduce(when_one.add(&when_zero)?, reduction)
+    let mut loss = when_one.add(&when_zero)?;
+    if let Some(w) = &options.weight {
+        loss = loss.mul(&broadcast_weight(OP, "weight", w, &shape)?)?;
+    }
+    reduce(loss, options.reduction)
+}
+
+/// `weight` as a constant of the input's shape, or an error naming the loss and the weight.
+fn broadcast_weight<T: Float>(
+    op: &'static str,
+    name: &str,
+    weight: &Tensor<T>,
+    shape: &Shape,
+) -> Result<Var<T>> {
+    match weight.broadcast_to(shape.clone()) {
+        Ok(w) => Ok(Var::constant(w)),
+        Err(_) => Err(TensorError::mismatch(
+            op,
+            shape,
+            weight.shape(),
+            format!("{name} must broadcast to the input's shape"),
+        )
+        .into()),
+    }
 }

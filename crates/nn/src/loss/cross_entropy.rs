@@ -6,17 +6,33 @@ use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use super::Reduction;
 
-/// Options of [`cross_entropy_with`]; the default is mean, no smoothing and no ignored class.
-/// PyTorch ignores class −100 by default; here a target of −100 is an out-of-range error unless
-/// `ignore_index: Some(-100)` is asked for, so that a stray label is never skipped silently.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct CrossEntropyOptions {
-    /// How the per-sample losses are combined; `Mean` averages over the samples not ignored.
+/// Options of [`cross_entropy_with`]; the default is mean, no smoothing, no ignored class and
+/// no class weights. PyTorch ignores class −100 by default; here a target of −100 is an
+/// out-of-range error unless `ignore_index: Some(-100)` is asked for, so that a stray label is
+/// never skipped silently.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrossEntropyOptions<T: Float> {
+    /// How the per-sample losses are combined; `Mean` divides the sum by the total weight of
+    /// the samples not ignored (their count when there are no class weights), as PyTorch does.
     pub reduction: Reduction,
     /// ε in [0, 1]: the target distribution becomes (1 − ε)·onehot + ε/C.
     pub label_smoothing: f64,
     /// Samples whose target is this class contribute no loss and no gradient (padding).
     pub ignore_index: Option<i64>,
+    /// A weight per class, shape `(C,)` (PyTorch's `weight`, for unbalanced classes): a sample of
+    /// class y counts w\[y\] times, and the smoothing term weighs class c by w\[c\].
+    pub weight: Option<Tensor<T>>,
+}
+
+impl<T: Float> Default for CrossEntropyOptions<T> {
+    fn default() -> Self {
+        CrossEntropyOptions {
+            reduction: Reduction::Mean,
+            label_smoothing: 0.0,
+            ignore_index: None,
+            weight: None,
+        }
+    }
 }
 
 /// Cross-entropy between the softmax of `input` logits and class indices `target`:
@@ -49,21 +65,39 @@ pub fn cross_entropy<T: Float>(
     cross_entropy_with(
         input,
         target,
-        CrossEntropyOptions {
+        &CrossEntropyOptions {
             reduction,
             ..Default::default()
         },
     )
 }
 
-/// [`cross_entropy`] with label smoothing and an ignored class.
+/// [`cross_entropy`] with label smoothing, an ignored class and class weights, combined as in
+/// PyTorch: for a sample of class y,
+/// loss = −(1 − ε)·w\[y\]·log p\[y\] − (ε/C)·Σ_c w\[c\]·log p\[c\].
+///
+/// ```
+/// use scalpel_autograd::Var;
+/// use scalpel_nn::{cross_entropy_with, CrossEntropyOptions};
+/// use scalpel_tensor::Tensor;
+/// // Class 1 is rare: each of its samples counts three times.
+/// let logits = Var::parameter(Tensor::from_rows(&[[2.0f32, 0.0], [0.0, 0.0]]).unwrap());
+/// let options = CrossEntropyOptions {
+///     weight: Some(Tensor::from_vec1(vec![1.0, 3.0])),
+///     ..Default::default()
+/// };
+/// let loss = cross_entropy_with(&logits, &Tensor::from_vec1(vec![0i64, 1]), &options).unwrap();
+/// // The mean is over the weights: (1·ln(1 + e⁻²) + 3·ln 2) / (1 + 3).
+/// let expected = ((1.0 + (-2f32).exp()).ln() + 3.0 * 2f32.ln()) / 4.0;
+/// assert!((loss.item().unwrap() - expected).abs() < 1e-6);
+/// ```
 ///
 /// # Errors
-/// As [`cross_entropy`]; a smoothing outside [0, 1].
+/// As [`cross_entropy`]; a smoothing outside [0, 1]; class weights whose shape is not `(C,)`.
 pub fn cross_entropy_with<T: Float>(
     input: &Var<T>,
     target: &Tensor<i64>,
-    options: CrossEntropyOptions,
+    options: &CrossEntropyOptions<T>,
 ) -> Result<Var<T>> {
     let eps = options.label_smoothing;
     if !(0.0..=1.0).contains(&eps) {
@@ -75,41 +109,39 @@ pub fn cross_entropy_with<T: Float>(
     }
     let rows = class_rows("cross_entropy", input, target, options.ignore_index)?;
     let (m, c) = (rows.targets.len(), rows.classes);
-    let log_probs = rows.logits.value().log_softmax(1)?;
-    // Ignored samples pick class 0 here; their loss is skipped below.
-    let picks: Vec<i64> = rows
-        .targets
-        .iter()
-        .map(|&y| {
-            if Some(y) == options.ignore_index {
-                0
-            } else {
-                y
-            }
-        })
-        .collect();
-    let picked = log_probs
-        .gather(1, &Tensor::from_vec(picks, [m, 1])?)?
-        .to_vec();
-    let row_means = if eps > 0.0 {
-        log_probs.mean(&[1], false)?.to_vec()
-    } else {
-        vec![T::zero(); m]
-    };
-    let (smooth, sharp) = (T::from_f64_lossy(eps), T::from_f64_lossy(1.0 - eps));
-    let mut losses = vec![T::zero(); m];
-    let mut counted = 0usize;
-    for (i, &y) in rows.targets.iter().enumerate() {
-        if Some(y) == options.ignore_index {
-            continue;
+    let weight = match &options.weight {
+        Some(w) if w.dims() != [c] => {
+            return Err(TensorError::mismatch(
+                "cross_entropy",
+                &Shape::from([c]),
+                w.shape(),
+                "the class weights need one weight per class",
+            )
+            .into())
         }
-        counted += 1;
-        // −Σ q·log p with q = (1 − ε)·onehot(y) + ε/C
-        losses[i] = -(sharp * picked[i] + smooth * row_means[i]);
+        Some(w) => Some(w.to_vec()),
+        None => None,
+    };
+    let targets = ClassTargets {
+        targets: rows.targets,
+        classes: c,
+        smoothing: eps,
+        ignore_index: options.ignore_index,
+        weight,
+    };
+    let log_probs = rows.logits.value().log_softmax(1)?;
+    let mut losses = vec![T::zero(); m];
+    let mut total_weight = 0.0;
+    let lp = log_probs.to_vec();
+    for (i, (loss, row)) in losses.iter_mut().zip(lp.chunks_exact(c)).enumerate() {
+        if let Some(y) = targets.counted(i) {
+            total_weight += targets.class_weight(y).to_f64_lossy();
+            *loss = -targets.dot(y, row);
+        }
     }
     let scale = match options.reduction {
         Reduction::None | Reduction::Sum => 1.0,
-        Reduction::Mean => 1.0 / counted as f64,
+        Reduction::Mean => 1.0 / total_weight,
         Reduction::BatchMean => 1.0 / rows.batch as f64,
     };
     let value = match options.reduction {
@@ -118,10 +150,7 @@ pub fn cross_entropy_with<T: Float>(
     };
     let op = SoftmaxCrossEntropy {
         log_probs,
-        targets: rows.targets,
-        classes: c,
-        smoothing: eps,
-        ignore_index: options.ignore_index,
+        targets,
         scale,
         per_sample: options.reduction == Reduction::None,
     };
@@ -192,74 +221,101 @@ pub(super) fn class_rows<T: Float>(
     })
 }
 
-/// The fused softmax cross-entropy over rows `(M, C)`.
-struct SoftmaxCrossEntropy<T: Float> {
-    /// log softmax of the forward pass.
-    log_probs: Tensor<T>,
+/// The targets of a fused cross-entropy: one class per row, with what turns it into a target
+/// distribution q (smoothing, class weights) and the rows it skips.
+struct ClassTargets<T: Float> {
     targets: Vec<i64>,
     classes: usize,
     smoothing: f64,
     ignore_index: Option<i64>,
-    /// The reduction's factor on each row's gradient: 1, 1/count or 1/N.
+    weight: Option<Vec<T>>,
+}
+
+impl<T: Float> ClassTargets<T> {
+    /// The class of row `i`, or `None` for an ignored row.
+    fn counted(&self, i: usize) -> Option<usize> {
+        let y = self.targets[i];
+        (Some(y) != self.ignore_index).then_some(y as usize)
+    }
+
+    fn class_weight(&self, c: usize) -> T {
+        self.weight.as_ref().map_or(T::one(), |w| w[c])
+    }
+
+    /// The target distribution of a row of class `y`,
+    /// q\[c\] = (1 − ε)·w\[y\]·\[c = y\] + (ε/C)·w\[c\], written into `q`; returns Σq.
+    fn fill(&self, y: usize, q: &mut [T]) -> T {
+        let off = T::from_f64_lossy(self.smoothing / self.classes as f64);
+        for (c, v) in q.iter_mut().enumerate() {
+            *v = off * self.class_weight(c);
+        }
+        q[y] += T::from_f64_lossy(1.0 - self.smoothing) * self.class_weight(y);
+        q.iter().copied().sum()
+    }
+
+    /// Σ_c q\[c\]·log p\[c\] for a row of log-probabilities of class `y`. Without smoothing only
+    /// log p\[y\] is read, so that a log-probability of −∞ elsewhere cannot give 0·∞.
+    fn dot(&self, y: usize, log_p: &[T]) -> T {
+        let sharp = T::from_f64_lossy(1.0 - self.smoothing) * self.class_weight(y) * log_p[y];
+        if self.smoothing == 0.0 {
+            return sharp;
+        }
+        let spread: T = log_p
+            .iter()
+            .enumerate()
+            .map(|(c, &l)| self.class_weight(c) * l)
+            .sum();
+        sharp + T::from_f64_lossy(self.smoothing / self.classes as f64) * spread
+    }
+}
+
+/// The fused softmax cross-entropy over rows `(M, C)`.
+struct SoftmaxCrossEntropy<T: Float> {
+    /// log softmax of the forward pass.
+    log_probs: Tensor<T>,
+    targets: ClassTargets<T>,
+    /// The reduction's factor on each row's gradient: 1, 1/(total weight) or 1/N.
     scale: f64,
     per_sample: bool,
 }
 
 impl<T: Float> SoftmaxCrossEntropy<T> {
-    /// The target distribution q = (1 − ε)·onehot + ε/C times the reduction's factor, with
-    /// zero rows for ignored samples.
-    fn scaled_targets(&self) -> Result<Tensor<T>> {
-        let c = self.classes;
-        let (on, off) = (
-            (1.0 - self.smoothing + self.smoothing / c as f64) * self.scale,
-            self.smoothing / c as f64 * self.scale,
-        );
-        let mut q = vec![T::zero(); self.targets.len() * c];
-        for (i, &y) in self.targets.iter().enumerate() {
-            if Some(y) == self.ignore_index {
-                continue;
+    /// The target distributions q times the reduction's factor, `(M, C)`, and their sums,
+    /// `(M, 1)`; zero rows for ignored samples.
+    fn scaled_targets(&self) -> Result<(Tensor<T>, Tensor<T>)> {
+        let (m, c) = (self.targets.targets.len(), self.targets.classes);
+        let s = T::from_f64_lossy(self.scale);
+        let mut q = vec![T::zero(); m * c];
+        let mut sums = vec![T::zero(); m];
+        for (i, (row, sum)) in q.chunks_exact_mut(c).zip(&mut sums).enumerate() {
+            if let Some(y) = self.targets.counted(i) {
+                *sum = self.targets.fill(y, row) * s;
+                row.iter_mut().for_each(|v| *v *= s);
             }
-            let row = &mut q[i * c..(i + 1) * c];
-            row.fill(T::from_f64_lossy(off));
-            row[y as usize] = T::from_f64_lossy(on);
         }
-        Ok(Tensor::from_vec(q, [self.targets.len(), c])?)
-    }
-
-    /// The reduction's factor per row, `(M, 1)`: zero for ignored samples.
-    fn row_scale(&self) -> Result<Tensor<T>> {
-        let s: Vec<T> = self
-            .targets
-            .iter()
-            .map(|&y| {
-                if Some(y) == self.ignore_index {
-                    T::zero()
-                } else {
-                    T::from_f64_lossy(self.scale)
-                }
-            })
-            .collect();
-        Ok(Tensor::from_vec(s, [self.targets.len(), 1])?)
+        Ok((
+            Tensor::from_vec(q, [m, c])?,
+            Tensor::from_vec(sums, [m, 1])?,
+        ))
     }
 
     /// The gradient as a tensor in one pass over the saved log-probabilities (for a backward
     /// that is not itself recorded).
     fn first_order(&self, g: &Tensor<T>) -> Result<Tensor<T>> {
-        let (m, c) = (self.targets.len(), self.classes);
+        let (m, c) = (self.targets.targets.len(), self.targets.classes);
         let g = g.to_vec();
-        let off = T::from_f64_lossy(self.smoothing / c as f64);
-        let on = T::from_f64_lossy(1.0 - self.smoothing) + off;
+        let mut q = vec![T::zero(); c];
         let mut d = self.log_probs.to_vec();
-        for (i, (row, &y)) in d.chunks_exact_mut(c).zip(&self.targets).enumerate() {
-            if Some(y) == self.ignore_index {
+        for (i, row) in d.chunks_exact_mut(c).enumerate() {
+            let Some(y) = self.targets.counted(i) else {
                 row.fill(T::zero());
                 continue;
-            }
+            };
+            let sum = self.targets.fill(y, &mut q);
             let factor = T::from_f64_lossy(self.scale) * g[if self.per_sample { i } else { 0 }];
-            for v in row.iter_mut() {
-                *v = (v.exp() - off) * factor;
+            for (v, &q) in row.iter_mut().zip(&q) {
+                *v = (v.exp() * sum - q) * factor;
             }
-            row[y as usize] -= (on - off) * factor;
         }
         Ok(Tensor::from_vec(d, [m, c])?)
     }
@@ -270,22 +326,24 @@ impl<T: Float> CustomOp<T> for SoftmaxCrossEntropy<T> {
         "cross_entropy"
     }
 
-    /// dx = (softmax(x) − q)·s·g per row, s the reduction's factor.
+    /// dx = (softmax(x)·Σq − q)·s·g per row, s the reduction's factor (Σq = 1 without class
+    /// weights).
     fn backward(
         &self,
         inputs: &[Var<T>],
         _out: &Var<T>,
         g: &Var<T>,
     ) -> Result<Vec<Option<Var<T>>>> {
-        let m = self.targets.len();
+        let m = self.targets.targets.len();
         if !is_grad_enabled() {
             return Ok(vec![Some(Var::constant(self.first_order(&g.value())?))]);
         }
         // Differentiable form, for higher-order gradients.
+        let (q, sums) = self.scaled_targets()?;
         let d = inputs[0]
             .softmax(1)?
-            .mul(&Var::constant(self.row_scale()?))?
-            .sub(&Var::constant(self.scaled_targets()?))?;
+            .mul(&Var::constant(sums))?
+            .sub(&Var::constant(q))?;
         let g = if self.per_sample {
             g.reshape([m, 1])?
         } else {

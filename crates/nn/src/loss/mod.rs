@@ -14,7 +14,10 @@ mod regression;
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::{Float, TensorError};
 
-pub use binary::{binary_cross_entropy, binary_cross_entropy_with_logits};
+pub use binary::{
+    binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
+    BceWithLogitsOptions,
+};
 pub use cross_entropy::{cross_entropy, cross_entropy_with, CrossEntropyOptions};
 pub use kl::kl_div;
 pub use nll::nll_loss;

@@ -3,9 +3,9 @@
 
 use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
-    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Linear, Module,
-    Reduction,
+    binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
+    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
+    BceWithLogitsOptions, CrossEntropyOptions, Linear, Module, Reduction,
 };
 use scalpel_tensor::Tensor;
 
@@ -147,6 +147,62 @@ fn binary_cross_entropy_with_logits_is_stable_and_agrees_with_sigmoid_then_bce()
 }
 
 #[test]
+fn weighted_binary_cross_entropy_with_logits_matches_the_formula_element_by_element() {
+    // (2, 3) logits, a positive weight per class (last axis), a weight per sample (rows)
+    let xs = [-2.0, 0.5, 1.5, 3.0, -0.7, 0.0];
+    let ts = [1.0, 0.0, 0.3, 1.0, 1.0, 0.0];
+    let pos = [3.0, 0.5, 2.0];
+    let rows = [0.25, 2.0];
+    let x = Var::parameter(Tensor::from_vec(xs.to_vec(), [2, 3]).unwrap());
+    let t = Var::constant(Tensor::from_vec(ts.to_vec(), [2, 3]).unwrap());
+    let options = BceWithLogitsOptions {
+        reduction: Reduction::None,
+        weight: Some(Tensor::from_vec(rows.to_vec(), [2, 1]).unwrap()),
+        pos_weight: Some(Tensor::from_vec1(pos.to_vec())),
+    };
+    let loss = binary_cross_entropy_with_logits_with(&x, &t, &options).unwrap();
+    let g = grads(&project(&loss, 11), &[&x]).remove(0);
+    let projection = rand(11, &[2, 3]).to_vec(); // project's random weights
+    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+    for i in 0..6 {
+        let (x, t, p, w) = (xs[i], ts[i], pos[i % 3], rows[i / 3]);
+        let s = sigmoid(x);
+        let by_hand = -w * (p * t * s.ln() + (1.0 - t) * (1.0 - s).ln());
+        assert!(
+            (loss.value().to_vec()[i] - by_hand).abs() < 1e-12,
+            "element {i}"
+        );
+        // d/dx = w·(σ(x)·(p·t + 1 − t) − p·t)
+        let slope = w * (s * (p * t + 1.0 - t) - p * t);
+        assert!(
+            (g.to_vec()[i] - slope * projection[i]).abs() < 1e-12,
+            "gradient {i}"
+        );
+    }
+    let mean = BceWithLogitsOptions {
+        reduction: Reduction::Mean,
+        ..options.clone()
+    };
+    let total: f64 = loss.value().to_vec().iter().sum();
+    let averaged = item(binary_cross_entropy_with_logits_with(&x, &t, &mean));
+    assert!((averaged - total / 6.0).abs() < 1e-12);
+    // a weight that does not broadcast names the loss, the input and the weight
+    let bad = BceWithLogitsOptions {
+        pos_weight: Some(Tensor::from_vec1(vec![1.0, 2.0])),
+        ..options
+    };
+    let err = binary_cross_entropy_with_logits_with(&x, &t, &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("binary_cross_entropy_with_logits")
+            && err.contains("pos_weight")
+            && err.contains("[2, 3]"),
+        "{err}"
+    );
+}
+
+#[test]
 fn cross_entropy_of_one_sample_is_log_sum_exp_minus_the_target_logit() {
     let x = Var::parameter(Tensor::from_rows(&[[1.0, 2.0, 3.0]]).unwrap());
     let loss = item(cross_entropy(
@@ -178,17 +234,30 @@ fn cross_entropy_gradient_is_softmax_minus_onehot_over_n() {
     assert_close(&g, &expected, 1e-12);
 }
 
-/// Cross-entropy from log_softmax and gather, with smoothing: the oracle for the fused op.
-fn ce_reference(x: &Var<f64>, y: &Tensor<i64>, eps: f64, reduction: Reduction) -> Result<Var<f64>> {
+/// Cross-entropy from log_softmax and gather, with smoothing and class weights, as PyTorch
+/// writes it: (1 − ε)·nll(weight) + (ε/C)·Σ_c w_c·(−log p_c), the mean divided by Σ w\[y\]. The
+/// oracle for the fused op.
+fn ce_reference(
+    x: &Var<f64>,
+    y: &Tensor<i64>,
+    eps: f64,
+    weight: &[f64],
+    reduction: Reduction,
+) -> Result<Var<f64>> {
+    let (n, c) = (y.numel(), weight.len());
     let lp = x.log_softmax(1)?;
-    let n = y.numel();
-    let picked = lp.gather(1, &y.reshape([n, 1]).unwrap())?.reshape([n])?;
+    let w = Var::constant(Tensor::from_vec(weight.to_vec(), [1, c]).unwrap());
+    let weighted = lp.mul(&w)?;
+    let picked = weighted
+        .gather(1, &y.reshape([n, 1]).unwrap())?
+        .reshape([n])?;
     let per = picked
         .mul_scalar(1.0 - eps)?
-        .add(&lp.mean(&[1], false)?.mul_scalar(eps)?)?
+        .add(&weighted.sum(&[1], false)?.mul_scalar(eps / c as f64)?)?
         .neg()?;
+    let total_weight: f64 = y.to_vec().iter().map(|&k| weight[k as usize]).sum();
     match reduction {
-        Reduction::Mean => per.mean_all(),
+        Reduction::Mean => per.sum_all()?.div_scalar(total_weight),
         Reduction::Sum => per.sum_all(),
         Reduction::None => Ok(per),
         Reduction::BatchMean => per.sum_all()?.div_scalar(n as f64),
@@ -196,26 +265,74 @@ fn ce_reference(x: &Var<f64>, y: &Tensor<i64>, eps: f64, reduction: Reduction) -
 }
 
 #[test]
-fn fused_cross_entropy_matches_the_composition_for_every_reduction_and_smoothing() {
+fn fused_cross_entropy_matches_the_composition_for_every_reduction_smoothing_and_weight() {
     let y = Tensor::from_vec1(vec![1i64, 0, 4, 4, 2]);
+    let uniform = [1.0; 5];
+    let skewed = [0.5, 2.0, 1.0, 0.0, 3.5];
     for eps in [0.0, 0.1] {
-        for reduction in REDUCTIONS {
-            let x = Var::parameter(rand(4, &[5, 5]).mul_scalar(3.0));
-            let options = CrossEntropyOptions {
-                reduction,
-                label_smoothing: eps,
-                ignore_index: None,
-            };
-            let fused = cross_entropy_with(&x, &y, options).unwrap();
-            let reference = ce_reference(&x, &y, eps, reduction).unwrap();
-            assert_close(&fused.value(), &reference.value(), 1e-12);
-            let (gf, gr) = (
-                grads(&project(&fused, 5), &[&x]),
-                grads(&project(&reference, 5), &[&x]),
-            );
-            assert_close(&gf[0], &gr[0], 1e-12);
+        for (weight, given) in [(uniform, false), (uniform, true), (skewed, true)] {
+            for reduction in REDUCTIONS {
+                let x = Var::parameter(rand(4, &[5, 5]).mul_scalar(3.0));
+                let options = CrossEntropyOptions {
+                    reduction,
+                    label_smoothing: eps,
+                    ignore_index: None,
+                    weight: given.then(|| Tensor::from_vec1(weight.to_vec())),
+                };
+                let fused = cross_entropy_with(&x, &y, &options).unwrap();
+                let reference = ce_reference(&x, &y, eps, &weight, reduction).unwrap();
+                assert_close(&fused.value(), &reference.value(), 1e-12);
+                let (gf, gr) = (
+                    grads(&project(&fused, 5), &[&x]),
+                    grads(&project(&reference, 5), &[&x]),
+                );
+                assert_close(&gf[0], &gr[0], 1e-12);
+            }
         }
     }
+}
+
+#[test]
+fn class_weights_work_with_ignored_samples_and_second_derivatives() {
+    // PyTorch: cross_entropy([[1, 2, 0], [0, 0, 3], [2, 1, 1]], [1, 2, -100],
+    // weight=[1, 4, 0.5]) = (4·ln(1 + e⁻¹ + e⁻²) + 0.5·ln(2 + e³) − 0.5·3) / 4.5
+    let x = Var::parameter(
+        Tensor::from_rows(&[[1.0, 2.0, 0.0], [0.0, 0.0, 3.0], [2.0, 1.0, 1.0]]).unwrap(),
+    );
+    let y = Tensor::from_vec1(vec![1i64, 2, -100]);
+    let options = CrossEntropyOptions {
+        ignore_index: Some(-100),
+        weight: Some(Tensor::from_vec1(vec![1.0, 4.0, 0.5])),
+        ..Default::default()
+    };
+    let e = std::f64::consts::E;
+    let by_hand =
+        (4.0 * (1.0 + 1.0 / e + 1.0 / (e * e)).ln() + 0.5 * ((2.0 + e.powi(3)).ln() - 3.0)) / 4.5;
+    let loss = cross_entropy_with(&x, &y, &options).unwrap();
+    assert!((loss.item().unwrap() - by_hand).abs() < 1e-12);
+    let g = grads(&loss, &[&x]).remove(0);
+    assert_eq!(g.narrow(0, 2, 1).unwrap().to_vec(), vec![0.0; 3]);
+    let smoothed = CrossEntropyOptions {
+        label_smoothing: 0.2,
+        ..options
+    };
+    assert_gradgradcheck(|v| cross_entropy_with(&v[0], &y, &smoothed), &[x.value()]);
+}
+
+#[test]
+fn class_weights_of_the_wrong_shape_are_an_error_naming_both_shapes() {
+    let x = Var::parameter(Tensor::<f64>::zeros([2, 3]));
+    let options = CrossEntropyOptions {
+        weight: Some(Tensor::from_vec1(vec![1.0, 2.0])),
+        ..Default::default()
+    };
+    let err = cross_entropy_with(&x, &Tensor::from_vec1(vec![0, 2]), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("cross_entropy") && err.contains("[3]") && err.contains("[2]"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -226,7 +343,7 @@ fn ignored_samples_add_no_loss_and_no_gradient_and_leave_the_mean() {
         ignore_index: Some(-100),
         ..Default::default()
     };
-    let loss = cross_entropy_with(&x, &y, options).unwrap();
+    let loss = cross_entropy_with(&x, &y, &options).unwrap();
     let kept = Var::constant(
         x.value()
             .index_select(0, &Tensor::from_vec1(vec![0, 2]))
@@ -343,7 +460,7 @@ fn every_loss_passes_gradcheck() {
         ..Default::default()
     };
     assert_gradcheck(
-        |v| cross_entropy_with(&v[0], &y, smoothed),
+        |v| cross_entropy_with(&v[0], &y, &smoothed),
         std::slice::from_ref(&a),
     );
     let log_p = a.log_softmax(1).unwrap();
@@ -387,7 +504,7 @@ fn fused_losses_are_twice_differentiable() {
         ..Default::default()
     };
     assert_gradgradcheck(
-        |v| cross_entropy_with(&v[0], &y, options),
+        |v| cross_entropy_with(&v[0], &y, &options),
         std::slice::from_ref(&a),
     );
     let probs = a.mul_scalar(0.2).add_scalar(0.5);

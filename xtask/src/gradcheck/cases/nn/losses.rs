@@ -6,8 +6,9 @@
 
 use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, cross_entropy_with,
-    kl_div, l1_loss, l2_penalty, mse_loss, nll_loss, CrossEntropyOptions, Module, Reduction,
+    binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
+    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
+    BceWithLogitsOptions, CrossEntropyOptions, Module, Reduction,
 };
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
@@ -52,15 +53,7 @@ pub fn entries() -> Vec<Entry> {
                 binary_cross_entropy,
             )
         }),
-        Entry::gradgrad("binary_cross_entropy_with_logits", |rng| {
-            pairwise(
-                rng,
-                "binary_cross_entropy_with_logits",
-                wide,
-                unit,
-                binary_cross_entropy_with_logits,
-            )
-        }),
+        Entry::gradgrad("binary_cross_entropy_with_logits", bce_with_logits_cases),
         Entry::gradgrad("cross_entropy", cross_entropy_cases),
         Entry::gradgrad("nll_loss", |rng| class_cases(rng, "nll_loss", nll_loss)),
         Entry::gradgrad("kl_div", kl_div_cases),
@@ -138,15 +131,47 @@ fn class_cases(rng: &mut Rng, op: &'static str, loss: ClassLoss) -> Vec<Case> {
     cases
 }
 
-/// [`class_cases`], then label smoothing and an ignored class (PyTorch's −100) with the mean
-/// (over the samples not ignored) and without reduction.
+/// [`pairwise`], then element weights and positive-class weights that broadcast (one per
+/// class on the last axis, one per row), per reduction.
+fn bce_with_logits_cases(rng: &mut Rng) -> Vec<Case> {
+    let mut cases = pairwise(
+        rng,
+        "binary_cross_entropy_with_logits",
+        wide,
+        unit,
+        binary_cross_entropy_with_logits,
+    );
+    for (r, (vi, vt)) in [Reduction::Mean, Reduction::None, Reduction::Sum]
+        .into_iter()
+        .zip(VIEWS)
+    {
+        let (n, c) = (sample::size(rng, 2, 4), sample::size(rng, 2, 4));
+        let options = BceWithLogitsOptions {
+            reduction: r,
+            weight: Some(sample::uniform(rng, &[n, 1], 0.2, 2.0)),
+            pos_weight: Some(sample::uniform(rng, &[c], 0.2, 4.0)),
+        };
+        let inputs = [Input::new(&[n, c], vi, wide), Input::new(&[n, c], vt, unit)];
+        let label = format!("binary_cross_entropy_with_logits_with {r:?} weight pos_weight");
+        cases.push(drawn(rng, &label, &inputs, move |xs| {
+            binary_cross_entropy_with_logits_with(&xs[0], &xs[1], &options)
+        }));
+    }
+    cases
+}
+
+/// [`class_cases`], then label smoothing, an ignored class (PyTorch's −100) and class weights
+/// with the mean (over the samples not ignored, by weight) and without reduction.
 fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
     let mut cases = class_cases(rng, "cross_entropy", cross_entropy);
-    for (reduction, smoothing, ignore) in [
-        (Reduction::Mean, 0.1, None),
-        (Reduction::Mean, 0.2, Some(-100)),
-        (Reduction::None, 0.0, Some(-100)),
-        (Reduction::Sum, 0.3, Some(1)),
+    for (reduction, smoothing, ignore, weighted) in [
+        (Reduction::Mean, 0.1, None, false),
+        (Reduction::Mean, 0.2, Some(-100), false),
+        (Reduction::None, 0.0, Some(-100), false),
+        (Reduction::Sum, 0.3, Some(1), false),
+        (Reduction::Mean, 0.0, None, true),
+        (Reduction::Mean, 0.2, Some(-100), true),
+        (Reduction::None, 0.1, None, true),
     ] {
         let (n, c) = (sample::size(rng, 3, 4), sample::size(rng, 2, 4));
         let mut target = sample::indices(rng, &[n], c).to_vec();
@@ -160,9 +185,11 @@ fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
             reduction,
             label_smoothing: smoothing,
             ignore_index: ignore,
+            weight: weighted.then(|| sample::uniform(rng, &[c], 0.2, 3.0)),
         };
         let label = format!(
-            "cross_entropy_with {reduction:?} smoothing {smoothing} ignore_index {ignore:?}"
+            "cross_entropy_with {reduction:?} smoothing {smoothing} ignore_index {ignore:?}{}",
+            if weighted { " class weights" } else { "" }
         );
         cases.push(one_input(
             rng,
@@ -170,7 +197,7 @@ fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
             &[n, c],
             View::Transposed,
             wide,
-            move |x| cross_entropy_with(x, &target, options),
+            move |x| cross_entropy_with(x, &target, &options),
         ));
     }
     cases
