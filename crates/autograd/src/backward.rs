@@ -273,6 +273,22 @@ pub(crate) fn backward<T: Float>(
                 .mul_scalar(scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt()))?;
             one(g.mul(&cdf.add(&x.mul(&pdf)?)?)?)
         }
+        Op::GeluTanh => {
+            // u = c·(x + k·x³): d/dx = (1 + tanh u)/2 + x/2·(1 − tanh² u)·c·(1 + 3k·x²)
+            let (c, k) = ((2.0 / std::f64::consts::PI).sqrt(), 0.044715);
+            let x2 = x.square()?;
+            let th = x
+                .mul(&x2.mul_scalar(scalar(k))?.add_scalar(T::one())?)?
+                .mul_scalar(scalar(c))?
+                .tanh()?;
+            let du = x2.mul_scalar(scalar(3.0 * k * c))?.add_scalar(scalar(c))?;
+            let slope = th.square()?.rsub_scalar(T::one())?.mul(&du)?.mul(x)?;
+            let d = th
+                .add_scalar(T::one())?
+                .add(&slope)?
+                .mul_scalar(scalar(0.5))?;
+            one(g.mul(&d)?)
+        }
         Op::Softplus => one(g.mul(&x.sigmoid()?)?),
         Op::Silu => {
             // σ + x·σ·(1 − σ) = σ·(1 + x·(1 − σ))

@@ -38,6 +38,7 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "leaky_relu",
     "elu",
     "gelu",
+    "gelu_tanh",
     "softplus",
     "silu",
     "erf",

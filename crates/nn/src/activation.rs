@@ -41,6 +41,15 @@ pub fn gelu<T: Float>(x: &Var<T>) -> Result<Var<T>> {
     x.gelu()
 }
 
+/// GELU's tanh approximation, x/2·(1 + tanh(√(2/π)·(x + 0.044715x³))) (PyTorch's
+/// `approximate='tanh'`, as in GPT-2 and BERT); within 5e-4 of [`gelu`] everywhere.
+///
+/// # Errors
+/// Anomaly mode.
+pub fn gelu_tanh<T: Float>(x: &Var<T>) -> Result<Var<T>> {
+    x.gelu_tanh()
+}
+
 /// Logistic sigmoid 1/(1 + e⁻ˣ).
 ///
 /// # Errors
@@ -90,12 +99,50 @@ macro_rules! unit_activation {
 unit_activation! {
     /// The layer form of [`relu`].
     ReLU => relu;
-    /// The layer form of [`gelu`] (exact).
-    GELU => gelu;
     /// The layer form of [`sigmoid`].
     Sigmoid => sigmoid;
     /// The layer form of [`tanh`].
     Tanh => tanh;
+}
+
+/// Which form of GELU a [`GELU`] layer computes (PyTorch's `approximate`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GeluApproximation {
+    /// x·Φ(x) with the exact Gaussian CDF, [`gelu`] (PyTorch's `'none'`).
+    #[default]
+    Exact,
+    /// The tanh approximation, [`gelu_tanh`] (PyTorch's `'tanh'`).
+    Tanh,
+}
+
+/// The layer form of [`gelu`], or of [`gelu_tanh`] when built with [`GELU::tanh`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GELU {
+    /// The exact form (the default) or the tanh approximation.
+    pub approximate: GeluApproximation,
+}
+
+impl GELU {
+    /// The exact GELU, x·Φ(x).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// GELU's tanh approximation (PyTorch's `nn.GELU(approximate='tanh')`).
+    pub fn tanh() -> Self {
+        GELU {
+            approximate: GeluApproximation::Tanh,
+        }
+    }
+}
+
+impl<T: Float> Module<T> for GELU {
+    fn forward(&self, x: &Var<T>) -> Result<Var<T>> {
+        match self.approximate {
+            GeluApproximation::Exact => gelu(x),
+            GeluApproximation::Tanh => gelu_tanh(x),
+        }
+    }
 }
 
 /// The layer form of [`leaky_relu`]; the default slope is PyTorch's 0.01 (the book uses 0.2).

@@ -2,7 +2,9 @@
 //! parameters are arguments rather than module state, which is what custom models and gradient
 //! checks need.
 
-pub use crate::activation::{elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh};
+pub use crate::activation::{
+    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh,
+};
 pub use crate::layers::{
     batch_norm_eval, batch_norm_train, dropout, dropout2d, global_avg_pool2d, layer_norm, linear,
     naive_conv2d, BatchStats,

@@ -57,8 +57,8 @@ mod sequential;
 pub mod state;
 
 pub use activation::{
-    elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh, LeakyReLU, LogSoftmax, ReLU,
-    Sigmoid, Softmax, Tanh, ELU, GELU,
+    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh, GeluApproximation,
+    LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, ELU, GELU,
 };
 pub use buffer::{Buffer, BufferValue};
 pub use layers::{

@@ -87,6 +87,9 @@ unary! {
     relu => Relu;
     /// GELU with the exact Gaussian CDF.
     gelu => Gelu;
+    /// GELU's tanh approximation, x/2·(1 + tanh(√(2/π)·(x + 0.044715x³))) (PyTorch's
+    /// `approximate='tanh'`, the form of GPT-2 and BERT).
+    gelu_tanh => GeluTanh;
     /// ln(1 + e^x).
     softplus => Softplus;
     /// x·σ(x).

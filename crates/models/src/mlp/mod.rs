@@ -27,6 +27,8 @@ pub enum Activation {
     ELU(f64),
     /// x·Φ(x), exact.
     GELU,
+    /// GELU's tanh approximation.
+    GELUTanh,
 }
 
 impl Activation {
@@ -37,7 +39,8 @@ impl Activation {
             Activation::Tanh => Box::new(Tanh),
             Activation::Sigmoid => Box::new(Sigmoid),
             Activation::ELU(alpha) => Box::new(ELU::new(alpha)),
-            Activation::GELU => Box::new(GELU),
+            Activation::GELU => Box::new(GELU::new()),
+            Activation::GELUTanh => Box::new(GELU::tanh()),
         }
     }
 }

@@ -41,9 +41,22 @@ fn activations_match_their_formulas() {
     check(&Sigmoid, &|x| 1.0 / (1.0 + (-x).exp()));
     check(&Tanh, &f64::tanh);
     // GELU(x) = x·Φ(x); Φ(0.5) = 0.691462461274013, Φ(3) = 0.9986501019683699
-    let g = apply(&GELU, &[0.5, 3.0]);
+    let g = apply(&GELU::new(), &[0.5, 3.0]);
     assert!((g[0] - 0.5 * 0.691_462_461_274_013).abs() < 1e-12);
     assert!((g[1] - 3.0 * 0.998_650_101_968_369_9).abs() < 1e-12);
+    // The tanh form: x/2·(1 + tanh(√(2/π)·(x + 0.044715x³))), and within 5e-4 of the exact one.
+    let c = (2.0 / std::f64::consts::PI).sqrt();
+    check(&GELU::tanh(), &|x| {
+        0.5 * x * (1.0 + (c * (x + 0.044715 * x * x * x)).tanh())
+    });
+    let xs: Vec<f64> = (-60..=60).map(|i| f64::from(i) / 10.0).collect();
+    let (exact, tanh) = (apply(&GELU::new(), &xs), apply(&GELU::tanh(), &xs));
+    for ((x, e), t) in xs.iter().zip(&exact).zip(&tanh) {
+        assert!(
+            (e - t).abs() < 5e-4 && e != t || *x == 0.0,
+            "x {x}: {e} vs {t}"
+        );
+    }
 }
 
 #[test]
@@ -61,7 +74,8 @@ fn every_activation_module_passes_gradcheck() {
         Box::new(ReLU),
         Box::new(LeakyReLU::new(0.2)),
         Box::new(ELU::default()),
-        Box::new(GELU),
+        Box::new(GELU::new()),
+        Box::new(GELU::tanh()),
         Box::new(Sigmoid),
         Box::new(Tanh),
         Box::new(Softmax::new(1)),

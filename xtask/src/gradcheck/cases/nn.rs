@@ -68,7 +68,11 @@ fn activations() -> Vec<Entry> {
             cases
         }),
         Entry::gradgrad("GELU", |rng| {
-            any_shape(rng, "GELU", wide, |x| GELU.forward(x))
+            let mut cases = any_shape(rng, "GELU", wide, |x| GELU::new().forward(x));
+            cases.extend(any_shape(rng, "GELU tanh", wide, |x| {
+                GELU::tanh().forward(x)
+            }));
+            cases
         }),
         Entry::gradgrad("Sigmoid", |rng| {
             any_shape(rng, "Sigmoid", wide, |x| Sigmoid.forward(x))

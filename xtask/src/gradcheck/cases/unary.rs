@@ -11,7 +11,7 @@ use super::{any_shape, anywhere, Draw, UnaryFn};
 /// leaky_relu, elu, clamp) are smooth on each piece and sampled away from the joins, so their
 /// second derivatives exist at the sampled points.
 pub fn entries() -> Vec<Entry> {
-    let ops: [(&'static str, Draw, UnaryFn); 21] = [
+    let ops: [(&'static str, Draw, UnaryFn); 22] = [
         ("neg", anywhere, |x| x.neg()),
         ("exp", anywhere, |x| x.exp()),
         ("expm1", anywhere, |x| x.expm1()),
@@ -36,6 +36,7 @@ pub fn entries() -> Vec<Entry> {
         ("leaky_relu", away_from_zero, |x| x.leaky_relu(0.1)),
         ("elu", away_from_zero, |x| x.elu(0.7)),
         ("gelu", wide, |x| x.gelu()),
+        ("gelu_tanh", wide, |x| x.gelu_tanh()),
         ("softplus", wide, |x| x.softplus()),
         ("silu", wide, |x| x.silu()),
         ("erf", wide, |x| x.erf()),
