@@ -30,7 +30,7 @@ fn expand_reduced<T: Float>(
 ) -> Result<Var<T>> {
     let mut g = g.clone();
     if !keepdim {
-        let mut ax = scalpel_tensor::shape::resolve_axes("backward", axes, shape.rank())?;
+        let mut ax = scalpel_tensor::shape::resolve_reduction_axes("backward", axes, shape.rank())?;
         ax.sort_unstable();
         for a in ax {
             g = g.unsqueeze(a as isize)?;
@@ -41,7 +41,7 @@ fn expand_reduced<T: Float>(
 
 /// Number of elements reduced over `axes` of `shape`.
 fn reduced_count(axes: &[isize], shape: &Shape) -> Result<usize> {
-    let ax = scalpel_tensor::shape::resolve_axes("backward", axes, shape.rank())?;
+    let ax = scalpel_tensor::shape::resolve_reduction_axes("backward", axes, shape.rank())?;
     Ok(ax.iter().map(|&a| shape[a]).product())
 }
 

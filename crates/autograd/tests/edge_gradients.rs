@@ -39,3 +39,28 @@ fn zero_to_the_b_has_a_zero_derivative_in_b_for_b_at_least_zero() {
     assert_eq!(&g[..2], &[0.0, 0.0]);
     assert!((g[2] - 8.0 * 2f64.ln()).abs() < 1e-12, "{g:?}");
 }
+
+#[test]
+fn a_scalar_reduces_and_differentiates_along_axis_zero_as_one_element() {
+    use scalpel_autograd::{gradgradcheck, GradcheckOptions};
+    let x = Var::parameter(Tensor::scalar(0.7));
+    let sum = x.sum(&[0], false).unwrap();
+    assert_eq!(first_grad(&sum, &x), vec![1.0]);
+    let mean = x.mean(&[-1], true).unwrap();
+    assert_eq!(first_grad(&mean, &x), vec![1.0]);
+    let p = x.softmax(0).unwrap();
+    assert_eq!(p.item().unwrap(), 1.0);
+    assert_eq!(first_grad(&p, &x), vec![0.0]);
+    // every reduction of a 0-d input, to second order
+    let f = |xs: &[Var<f64>]| {
+        let x = &xs[0];
+        x.sum(&[0], true)?
+            .mul(&x.max(&[-1], false)?)?
+            .add(&x.logsumexp(&[0], false)?.square()?)?
+            .add(&x.log_softmax(-1)?)?
+            .add(&x.var(&[0], 0, false)?)?
+            .mul(&x.mean(&[0], false)?)
+    };
+    let report = gradgradcheck(f, &[Tensor::scalar(0.7)], GradcheckOptions::default()).unwrap();
+    assert!(report.passed(), "{report}");
+}

@@ -108,6 +108,21 @@ pub fn resolve_axis(op: &'static str, axis: isize, rank: usize) -> Result<usize>
     }
 }
 
+/// Resolves the axes of a reduction: as [`resolve_axes`], except that a 0-d tensor accepts
+/// axis 0 or −1 (PyTorch's rule: a scalar reduces as one element along one axis), and
+/// reducing it over them reduces over nothing.
+pub fn resolve_reduction_axes(
+    op: &'static str,
+    axes: &[isize],
+    rank: usize,
+) -> Result<SmallVec<[usize; 6]>> {
+    if rank == 0 {
+        resolve_axes(op, axes, 1)?;
+        return Ok(SmallVec::new());
+    }
+    resolve_axes(op, axes, rank)
+}
+
 /// Resolves a list of axes, rejecting duplicates; returns them sorted.
 pub fn resolve_axes(op: &'static str, axes: &[isize], rank: usize) -> Result<SmallVec<[usize; 6]>> {
     let mut out: SmallVec<[usize; 6]> = SmallVec::new();
@@ -213,5 +228,11 @@ mod tests {
         assert_eq!(resolve_axis("sum", -1, 3).unwrap(), 2);
         assert!(resolve_axis("sum", 3, 3).is_err());
         assert!(resolve_axes("sum", &[0, -3], 3).is_err());
+        // A 0-d tensor reduces over axis 0 or −1, once, as over nothing.
+        assert!(resolve_reduction_axes("sum", &[0], 0).unwrap().is_empty());
+        assert!(resolve_reduction_axes("sum", &[-1], 0).unwrap().is_empty());
+        assert!(resolve_reduction_axes("sum", &[0, -1], 0).is_err());
+        assert!(resolve_reduction_axes("sum", &[1], 0).is_err());
+        assert!(resolve_axes("sum", &[0], 0).is_err());
     }
 }

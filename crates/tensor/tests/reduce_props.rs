@@ -255,7 +255,10 @@ proptest! {
     ) {
         let (x, d) = build(&shape, &r, |k| half_integer(seed, k) * scale);
         if shape.is_empty() {
-            prop_assert!(x.softmax(0).is_err() && x.log_softmax(-1).is_err());
+            // One element along axis 0 or −1, as in PyTorch; no axis 1.
+            prop_assert_eq!(x.softmax(0).unwrap().to_vec(), vec![1.0]);
+            prop_assert_eq!(x.log_softmax(-1).unwrap().to_vec(), vec![0.0]);
+            prop_assert!(x.softmax(1).is_err() && x.log_softmax(-2).is_err());
             return Ok(());
         }
         let a = axis as usize % shape.len();
@@ -294,19 +297,19 @@ proptest! {
     #[test]
     fn repeated_or_out_of_range_axes_are_errors(shape in shape(4, 5), axis in any::<u8>()) {
         let x = Tensor::<f64>::zeros(shape.clone());
-        let rank = shape.len() as isize;
+        // A 0-d tensor reduces along 0 or −1 as a tensor of rank 1 would (PyTorch's rule).
+        let rank = (shape.len() as isize).max(1);
         prop_assert!(x.sum(&[rank], false).is_err());
         prop_assert!(x.var(&[-rank - 1], 0, false).is_err());
-        if rank > 0 {
-            let a = axis as isize % rank;
-            prop_assert!(x.sum(&[a, a - rank], false).is_err());
-            prop_assert!(x.max(&[a, a], true).is_err());
-        }
+        let a = axis as isize % rank;
+        prop_assert!(x.sum(&[a, a - rank], false).is_err());
+        prop_assert!(x.max(&[a, a], true).is_err());
     }
 }
 
 /// argmax and argmin along one axis (chosen by `axis`, negative when `negative`) against the
-/// first-occurrence reference; errors for a 0-d tensor or an empty axis.
+/// first-occurrence reference; index 0 for a 0-d tensor (along 0 or −1, as in PyTorch); errors
+/// for an empty axis.
 fn check_arg_reductions(
     x: &Tensor<f64>,
     d: &Dense<f64>,
@@ -316,7 +319,9 @@ fn check_arg_reductions(
 ) -> Result<(), TestCaseError> {
     let rank = d.shape.len();
     if rank == 0 {
-        prop_assert!(x.argmax(0, keepdim).is_err());
+        prop_assert_eq!(x.argmax(0, keepdim).unwrap().to_vec(), vec![0]);
+        prop_assert_eq!(x.argmin(-1, keepdim).unwrap().to_vec(), vec![0]);
+        prop_assert!(x.argmax(1, keepdim).is_err());
         return Ok(());
     }
     let a = axis as usize % rank;

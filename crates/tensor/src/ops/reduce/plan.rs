@@ -20,7 +20,7 @@ use crate::element::Element;
 use crate::error::Result;
 use crate::layout::{Layout, Strides};
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
-use crate::shape::{resolve_axes, Dims, Shape};
+use crate::shape::{resolve_reduction_axes, Dims, Shape};
 use crate::tensor::Tensor;
 
 /// Elements of input a parallel task should cover at least.
@@ -42,12 +42,12 @@ pub(super) struct Plan<'a, T: Element> {
 
 impl<'a, T: Element> Plan<'a, T> {
     /// Plans the reduction of `x` over `axes` (negative counts from the end; empty reduces over
-    /// no axis).
+    /// no axis; a 0-d `x` takes axis 0 or −1, which also reduce over nothing).
     ///
     /// # Errors
     /// An axis out of range or repeated, named with `op`.
     pub fn new(op: &'static str, x: &'a Tensor<T>, axes: &[isize], keepdim: bool) -> Result<Self> {
-        let axes = resolve_axes(op, axes, x.rank())?;
+        let axes = resolve_reduction_axes(op, axes, x.rank())?;
         let dims = x.dims();
         let mut out_dims = Dims::new();
         for (i, &d) in dims.iter().enumerate() {
@@ -191,7 +191,7 @@ pub(super) fn split_reduction<T: Element>(
     x: &Tensor<T>,
     axes: &[isize],
 ) -> Result<Option<(Vec<isize>, Vec<isize>)>> {
-    let axes = resolve_axes(op, axes, x.rank())?;
+    let axes = resolve_reduction_axes(op, axes, x.rank())?;
     if x.as_slice().is_none() || split_around(x.dims(), &axes).is_some() {
         return Ok(None);
     }

@@ -119,7 +119,7 @@ impl<T: Float> Tensor<T> {
     /// ```
     ///
     /// # Errors
-    /// An axis out of range (a 0-d tensor has no axis).
+    /// An axis out of range (a 0-d tensor takes 0 or −1, as in PyTorch).
     pub fn softmax(&self, axis: isize) -> Result<Tensor<T>> {
         self.softmax_along("softmax", axis, false)
     }
@@ -128,12 +128,18 @@ impl<T: Float> Tensor<T> {
     /// stays finite where ln(softmax) would underflow to −∞.
     ///
     /// # Errors
-    /// An axis out of range (a 0-d tensor has no axis).
+    /// An axis out of range (a 0-d tensor takes 0 or −1, as in PyTorch).
     pub fn log_softmax(&self, axis: isize) -> Result<Tensor<T>> {
         self.softmax_along("log_softmax", axis, true)
     }
 
     fn softmax_along(&self, op: &'static str, axis: isize, log: bool) -> Result<Tensor<T>> {
+        if self.rank() == 0 {
+            // A scalar is one element along axis 0 or −1, as in PyTorch.
+            resolve_axis(op, axis, 1)?;
+            let one = self.reshape([1])?.softmax_along(op, 0, log)?;
+            return one.reshape(self.shape().clone());
+        }
         let ax = resolve_axis(op, axis, self.rank())?;
         let dims = self.dims();
         let (rows, inner) = (dims[ax], dims[ax + 1..].iter().product::<usize>());
@@ -257,7 +263,10 @@ mod tests {
     }
 
     #[test]
-    fn softmax_of_a_scalar_has_no_axis() {
-        assert!(Tensor::scalar(1.0f32).softmax(0).is_err());
+    fn softmax_of_a_scalar_is_one_along_axis_zero_or_minus_one() {
+        let x = Tensor::scalar(-3.0f32);
+        assert_eq!(x.softmax(0).unwrap().item().unwrap(), 1.0);
+        assert_eq!(x.log_softmax(-1).unwrap().item().unwrap(), 0.0);
+        assert!(x.softmax(1).is_err());
     }
 }

@@ -178,4 +178,30 @@ mod tests {
         let e = x234().mean(&[1, -2], false).unwrap_err().to_string();
         assert!(e.starts_with("mean: axis 1 is repeated"), "{e}");
     }
+
+    #[test]
+    fn a_scalar_reduces_along_axis_zero_or_minus_one_as_one_element() {
+        let x = Tensor::scalar(2.5f64);
+        for axis in [0, -1] {
+            for keepdim in [false, true] {
+                let sum = x.sum(&[axis], keepdim).unwrap();
+                assert_eq!((sum.dims(), sum.item().unwrap()), (&[][..], 2.5));
+            }
+            assert_eq!(x.mean(&[axis], false).unwrap().item().unwrap(), 2.5);
+            assert_eq!(x.prod(&[axis], false).unwrap().item().unwrap(), 2.5);
+            assert_eq!(x.max(&[axis], false).unwrap().item().unwrap(), 2.5);
+            assert_eq!(x.var(&[axis], 0, false).unwrap().item().unwrap(), 0.0);
+            assert!(x.var(&[axis], 1, false).unwrap().item().unwrap().is_nan());
+            assert_eq!(x.logsumexp(&[axis], false).unwrap().item().unwrap(), 2.5);
+            assert_eq!(x.argmax(axis, false).unwrap().item().unwrap(), 0);
+            assert_eq!(x.softmax(axis).unwrap().item().unwrap(), 1.0);
+            assert_eq!(x.log_softmax(axis).unwrap().item().unwrap(), 0.0);
+        }
+        for bad in [1, -2] {
+            let e = x.sum(&[bad], false).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("sum: axis {bad}")), "{e}");
+            assert!(x.softmax(bad).is_err());
+        }
+        assert!(x.sum(&[0, -1], false).is_err()); // the same axis twice
+    }
 }
