@@ -76,6 +76,37 @@ pub fn grad<T: Float>(
     inputs: &[Var<T>],
     create_graph: bool,
 ) -> Result<Vec<Option<Var<T>>>> {
+    let options = BackwardOptions {
+        retain_graph: create_graph,
+        create_graph,
+    };
+    grad_with(outputs, grad_outputs, inputs, options)
+}
+
+/// [`grad`] with both of PyTorch's options: `retain_graph` keeps the graph for another backward
+/// pass without recording this one (`create_graph` implies it), as for the gradients of several
+/// outputs taken one at a time.
+///
+/// ```
+/// use scalpel_autograd::{grad_with, BackwardOptions, Var};
+/// use scalpel_tensor::Tensor;
+/// let x = Var::parameter(Tensor::from_vec1(vec![2.0f64]));
+/// let y = x.square().unwrap().sum_all().unwrap();
+/// let keep = BackwardOptions { retain_graph: true, create_graph: false };
+/// for _ in 0..2 {
+///     let dy = grad_with(&[y.clone()], None, &[x.clone()], keep).unwrap();
+///     assert_eq!(dy[0].as_ref().unwrap().value().to_vec(), vec![4.0]);
+/// }
+/// ```
+///
+/// # Errors
+/// As [`grad`].
+pub fn grad_with<T: Float>(
+    outputs: &[Var<T>],
+    grad_outputs: Option<&[Tensor<T>]>,
+    inputs: &[Var<T>],
+    options: BackwardOptions,
+) -> Result<Vec<Option<Var<T>>>> {
     if let Some(g) = grad_outputs {
         if g.len() != outputs.len() {
             return Err(TensorError::arg(
@@ -95,10 +126,6 @@ pub fn grad<T: Float>(
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    let options = BackwardOptions {
-        retain_graph: create_graph,
-        create_graph,
-    };
     let found = run(&roots, options, Some(inputs))?;
     Ok(inputs.iter().map(|i| found.get(&i.id()).cloned()).collect())
 }

@@ -17,7 +17,8 @@
 //!   (shape errors of the kernels, and anomaly mode).
 //! - [`Var::backward`] walks the graph iteratively (no recursion: deep graphs cannot overflow
 //!   the stack) and frees it unless told to retain it; [`grad`] is the functional form, and with
-//!   `create_graph` gradients are differentiable again (higher-order derivatives).
+//!   `create_graph` gradients are differentiable again (higher-order derivatives);
+//!   [`grad_with`] takes `retain_graph` on its own.
 //! - [`no_grad`] turns recording off; [`detect_anomaly`] turns NaN/∞ into errors naming the op.
 //! - [`gradcheck()`] and [`gradgradcheck()`] compare analytic gradients with central differences.
 
@@ -37,7 +38,7 @@ mod registry;
 mod var;
 
 pub use custom::CustomOp;
-pub use engine::{grad, BackwardOptions};
+pub use engine::{grad, grad_with, BackwardOptions};
 pub use error::{AutogradError, Result};
 pub use grad_mode::{detect_anomaly, is_grad_enabled, no_grad, set_grad_enabled, with_no_grad};
 pub use gradcheck::{gradcheck, gradgradcheck, GradcheckOptions, GradcheckReport};

@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use scalpel_autograd::{detect_anomaly, grad, no_grad, AutogradError, BackwardOptions, Var};
+use scalpel_autograd::{
+    detect_anomaly, grad, grad_with, no_grad, AutogradError, BackwardOptions, Var,
+};
 use scalpel_tensor::Tensor;
 
 fn v(data: &[f64]) -> Tensor<f64> {
@@ -59,6 +61,49 @@ fn second_backward_through_a_freed_graph_is_an_error_unless_retained() {
     z.backward_with(None, keep).unwrap();
     z.backward_with(None, keep).unwrap();
     assert!((x.grad().unwrap().to_vec()[0] - 2.0 * 2f64.exp()).abs() < 1e-12);
+}
+
+#[test]
+fn grad_with_retain_graph_takes_one_output_at_a_time_from_a_shared_graph() {
+    // y₁ = Σ e^(2x), y₂ = Σ 3·e^(2x) share e^(2x); d/dx = 2e^(2x) and 6e^(2x).
+    let x = Var::parameter(v(&[0.5, -1.0]));
+    let shared = x.mul_scalar(2.0).unwrap().exp().unwrap();
+    let y1 = shared.sum_all().unwrap();
+    let y2 = shared.mul_scalar(3.0).unwrap().sum_all().unwrap();
+    let keep = BackwardOptions {
+        retain_graph: true,
+        create_graph: false,
+    };
+    let d1 = grad_with(
+        std::slice::from_ref(&y1),
+        None,
+        std::slice::from_ref(&x),
+        keep,
+    )
+    .unwrap();
+    let d2 = grad(
+        std::slice::from_ref(&y2),
+        None,
+        std::slice::from_ref(&x),
+        false,
+    )
+    .unwrap();
+    for (d, k) in [(&d1, 2.0), (&d2, 6.0)] {
+        let d = d[0].as_ref().unwrap();
+        assert!(!d.requires_grad(), "no graph was asked for");
+        for (g, x) in d.value().to_vec().iter().zip([0.5f64, -1.0]) {
+            assert!((g - k * (2.0 * x).exp()).abs() < 1e-12);
+        }
+    }
+    assert!(x.grad().is_none(), "grad accumulates nothing");
+    // Without retain_graph the first call frees what the second needs.
+    let shared = x.mul_scalar(2.0).unwrap().exp().unwrap();
+    let (y1, y2) = (shared.sum_all().unwrap(), shared.sum_all().unwrap());
+    grad(&[y1], None, std::slice::from_ref(&x), false).unwrap();
+    assert!(matches!(
+        grad(&[y2], None, &[x], false),
+        Err(AutogradError::GraphFreed { .. })
+    ));
 }
 
 #[test]
