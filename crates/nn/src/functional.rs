@@ -12,5 +12,5 @@ pub use crate::layers::{
 pub use crate::loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
     cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    BceWithLogitsOptions, CrossEntropyOptions, Reduction,
+    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, NllOptions, Reduction,
 };

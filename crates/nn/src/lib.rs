@@ -16,7 +16,8 @@
 //! - Losses with PyTorch's [`Reduction`]s: [`mse_loss`], [`l1_loss`], [`binary_cross_entropy`],
 //!   [`binary_cross_entropy_with_logits`], [`cross_entropy`] (fused log-softmax + NLL),
 //!   [`nll_loss`], [`kl_div`], and the book's [`l2_penalty`]; class weights, label smoothing
-//!   and an ignored class through [`cross_entropy_with`], element and positive-class weights
+//!   and an ignored class through [`cross_entropy_with`] (and [`nll_loss_with`]), element and
+//!   positive-class weights
 //!   through [`binary_cross_entropy_with_logits_with`].
 //! - [`init`]: zeros, constant, uniform, normal, Xavier and Kaiming with PyTorch's fans and gains.
 //! - [`state`]: [`StateDict`], safetensors files, name maps for PyTorch weights.
@@ -69,7 +70,7 @@ pub use layers::{
 pub use loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
     cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    BceWithLogitsOptions, CrossEntropyOptions, Reduction,
+    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, NllOptions, Reduction,
 };
 pub use module::{Module, TrainingFlag};
 pub use registry::DIFFERENTIABLE_LAYERS;

@@ -20,7 +20,7 @@ pub use binary::{
 };
 pub use cross_entropy::{cross_entropy, cross_entropy_with, CrossEntropyOptions};
 pub use kl::kl_div;
-pub use nll::nll_loss;
+pub use nll::{nll_loss, nll_loss_with, NllOptions};
 pub use penalty::l2_penalty;
 pub use regression::{l1_loss, mse_loss};
 

@@ -1,7 +1,7 @@
 //! Negative log-likelihood of class indices, for inputs that are already log-probabilities.
 
 use scalpel_autograd::{Result, Var};
-use scalpel_tensor::{Float, Tensor};
+use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use super::cross_entropy::class_rows;
 use super::{reduce, Reduction};
@@ -22,4 +22,94 @@ pub fn nll_loss<T: Float>(
     let index = Tensor::from_vec(rows.targets.clone(), [rows.targets.len(), 1])?;
     let picked = rows.logits.gather(1, &index)?.neg()?;
     reduce(picked.reshape(rows.target_shape)?, reduction)
+}
+
+/// Options of [`nll_loss_with`] (PyTorch's `NLLLoss`); the default is the mean, no ignored
+/// class and no class weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NllOptions<T: Float> {
+    /// How the per-sample losses are combined; `Mean` divides the sum by the total weight of
+    /// the samples not ignored (their count without class weights), as PyTorch does.
+    pub reduction: Reduction,
+    /// Samples whose target is this class contribute no loss and no gradient (padding).
+    pub ignore_index: Option<i64>,
+    /// A weight per class, shape `(C,)`: a sample of class y counts w\[y\] times.
+    pub weight: Option<Tensor<T>>,
+}
+
+impl<T: Float> Default for NllOptions<T> {
+    fn default() -> Self {
+        NllOptions {
+            reduction: Reduction::Mean,
+            ignore_index: None,
+            weight: None,
+        }
+    }
+}
+
+/// [`nll_loss`] with an ignored class and class weights: −w\[y\]·input\[y\] per sample, and the
+/// mean divided by Σ w\[y\] over the samples not ignored. `log_softmax` followed by
+/// `nll_loss_with` equals [`cross_entropy_with`](crate::cross_entropy_with) with the same
+/// weights and ignored class.
+///
+/// ```
+/// use scalpel_autograd::Var;
+/// use scalpel_nn::{nll_loss_with, NllOptions};
+/// use scalpel_tensor::Tensor;
+/// let log_p = Var::constant(Tensor::from_rows(&[[-1.0f32, -2.0], [-3.0, -4.0]]).unwrap());
+/// let options = NllOptions {
+///     weight: Some(Tensor::from_vec1(vec![1.0, 3.0])),
+///     ..Default::default()
+/// };
+/// let loss = nll_loss_with(&log_p, &Tensor::from_vec1(vec![1i64, 0]), &options).unwrap();
+/// assert_eq!(loss.item().unwrap(), (3.0 * 2.0 + 1.0 * 3.0) / 4.0);
+/// ```
+///
+/// # Errors
+/// As [`nll_loss`]; class weights whose shape is not `(C,)`.
+pub fn nll_loss_with<T: Float>(
+    input: &Var<T>,
+    target: &Tensor<i64>,
+    options: &NllOptions<T>,
+) -> Result<Var<T>> {
+    let rows = class_rows("nll_loss", input, target, options.ignore_index)?;
+    let c = rows.classes;
+    if let Some(w) = &options.weight {
+        if w.dims() != [c] {
+            return Err(TensorError::mismatch(
+                "nll_loss",
+                &Shape::from([c]),
+                w.shape(),
+                "the class weights need one weight per class",
+            )
+            .into());
+        }
+    }
+    let class_weights = options.weight.as_ref().map(Tensor::to_vec);
+    // Each sample's weight: w[y], or 0 when ignored (its pick, of class 0, is then cancelled).
+    let (picks, weights): (Vec<i64>, Vec<T>) = rows
+        .targets
+        .iter()
+        .map(|&y| {
+            if Some(y) == options.ignore_index {
+                (0, T::zero())
+            } else {
+                (
+                    y,
+                    class_weights.as_ref().map_or(T::one(), |w| w[y as usize]),
+                )
+            }
+        })
+        .unzip();
+    let n = picks.len();
+    let total_weight: T = weights.iter().copied().sum();
+    let picked = rows.logits.gather(1, &Tensor::from_vec(picks, [n, 1])?)?;
+    let per_sample = picked
+        .mul(&Var::constant(Tensor::from_vec(weights, [n, 1])?))?
+        .neg()?
+        .reshape(rows.target_shape)?;
+    match options.reduction {
+        Reduction::Mean => per_sample.sum_all()?.div_scalar(total_weight),
+        other => reduce(per_sample, other),
+    }
 }

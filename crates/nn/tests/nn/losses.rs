@@ -5,7 +5,8 @@ use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
     cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    BceWithLogitsOptions, CrossEntropyOptions, Linear, Module, Reduction,
+    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, Linear, Module, NllOptions,
+    Reduction,
 };
 use scalpel_tensor::Tensor;
 
@@ -317,6 +318,59 @@ fn class_weights_work_with_ignored_samples_and_second_derivatives() {
         ..options
     };
     assert_gradgradcheck(|v| cross_entropy_with(&v[0], &y, &smoothed), &[x.value()]);
+}
+
+#[test]
+fn weighted_nll_after_log_softmax_equals_weighted_cross_entropy() {
+    let y = Tensor::from_vec(vec![2i64, -100, 0, 1, 2, 2], [2, 3]).unwrap();
+    let weight = Tensor::from_vec1(vec![0.5, 2.0, 1.5, 3.0]);
+    for reduction in REDUCTIONS {
+        // (N, C, d) = (2, 4, 3) logits, classes on axis 1
+        let x = Var::parameter(rand(12, &[2, 4, 3]).mul_scalar(2.0));
+        let ce = CrossEntropyOptions {
+            reduction,
+            ignore_index: Some(-100),
+            weight: Some(weight.clone()),
+            ..Default::default()
+        };
+        let nll = NllOptions {
+            reduction,
+            ignore_index: Some(-100),
+            weight: Some(weight.clone()),
+        };
+        let fused = cross_entropy_with(&x, &y, &ce).unwrap();
+        let composed = nll_loss_with(&x.log_softmax(1).unwrap(), &y, &nll).unwrap();
+        assert_close(&fused.value(), &composed.value(), 1e-12);
+        let (gf, gc) = (
+            grads(&project(&fused, 3), &[&x]),
+            grads(&project(&composed, 3), &[&x]),
+        );
+        assert_close(&gf[0], &gc[0], 1e-12);
+    }
+    // by hand: −(w[1]·lp[0][1] + w[0]·lp[1][0]) / (w[1] + w[0]), sample 2 ignored
+    let lp = Var::constant(Tensor::from_rows(&[[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]]).unwrap());
+    let options = NllOptions {
+        ignore_index: Some(7),
+        weight: Some(Tensor::from_vec1(vec![0.25, 4.0])),
+        ..Default::default()
+    };
+    let loss = item(nll_loss_with(
+        &lp,
+        &Tensor::from_vec1(vec![1, 0, 7]),
+        &options,
+    ));
+    assert!((loss - (4.0 * 2.0 + 0.25 * 3.0) / 4.25).abs() < 1e-12);
+    let bad = NllOptions {
+        weight: Some(Tensor::from_vec1(vec![1.0; 3])),
+        ..options
+    };
+    let err = nll_loss_with(&lp, &Tensor::from_vec1(vec![1, 0, 7]), &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("nll_loss") && err.contains("[2]") && err.contains("[3]"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
     cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    BceWithLogitsOptions, CrossEntropyOptions, Module, Reduction,
+    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, Module, NllOptions, Reduction,
 };
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
@@ -55,7 +55,7 @@ pub fn entries() -> Vec<Entry> {
         }),
         Entry::gradgrad("binary_cross_entropy_with_logits", bce_with_logits_cases),
         Entry::gradgrad("cross_entropy", cross_entropy_cases),
-        Entry::gradgrad("nll_loss", |rng| class_cases(rng, "nll_loss", nll_loss)),
+        Entry::gradgrad("nll_loss", nll_loss_cases),
         Entry::gradgrad("kl_div", kl_div_cases),
         Entry::gradgrad("l2_penalty", l2_penalty_cases),
     ]
@@ -198,6 +198,32 @@ fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
             View::Transposed,
             wide,
             move |x| cross_entropy_with(x, &target, &options),
+        ));
+    }
+    cases
+}
+
+/// [`class_cases`], then class weights with an ignored class, per reduction.
+fn nll_loss_cases(rng: &mut Rng) -> Vec<Case> {
+    let mut cases = class_cases(rng, "nll_loss", nll_loss);
+    for reduction in [Reduction::Mean, Reduction::None, Reduction::Sum] {
+        let (n, c) = (sample::size(rng, 3, 4), sample::size(rng, 2, 4));
+        let mut target = sample::indices(rng, &[n], c).to_vec();
+        target[0] = -100;
+        let target = Tensor::from_vec1(target);
+        let options = NllOptions {
+            reduction,
+            ignore_index: Some(-100),
+            weight: Some(sample::uniform(rng, &[c], 0.2, 3.0)),
+        };
+        let label = format!("nll_loss_with {reduction:?} ignore_index -100 class weights");
+        cases.push(one_input(
+            rng,
+            &label,
+            &[n, c],
+            View::Flipped,
+            wide,
+            move |x| nll_loss_with(x, &target, &options),
         ));
     }
     cases
