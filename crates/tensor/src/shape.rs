@@ -117,10 +117,27 @@ pub fn resolve_reduction_axes(
     rank: usize,
 ) -> Result<SmallVec<[usize; 6]>> {
     if rank == 0 {
-        resolve_axes(op, axes, 1)?;
+        resolve_axes(op, axes, 1).map_err(as_scalar_error)?;
         return Ok(SmallVec::new());
     }
     resolve_axes(op, axes, rank)
+}
+
+/// Checks an axis of a 0-d tensor for an operation along one axis (softmax): 0 or −1.
+pub fn check_scalar_axis(op: &'static str, axis: isize) -> Result<()> {
+    resolve_axis(op, axis, 1)
+        .map(|_| ())
+        .map_err(as_scalar_error)
+}
+
+/// An axis error found by checking a 0-d tensor as if it had one axis, told of rank 0.
+fn as_scalar_error(e: TensorError) -> TensorError {
+    match e {
+        TensorError::AxisOutOfRange { op, axis, .. } => {
+            TensorError::AxisOutOfRange { op, axis, rank: 0 }
+        }
+        other => other,
+    }
 }
 
 /// Resolves a list of axes, rejecting duplicates; returns them sorted.

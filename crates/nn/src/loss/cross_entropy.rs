@@ -299,6 +299,25 @@ impl<T: Float> SoftmaxCrossEntropy<T> {
         ))
     }
 
+    /// softmax(x) over the rows not ignored, and zero rows for the ignored ones, which are not
+    /// read (they may hold −∞ or NaN: padding), as a differentiable function of `x`.
+    fn counted_softmax(&self, x: &Var<T>) -> Result<Var<T>> {
+        let (m, c) = (self.targets.targets.len(), self.targets.classes);
+        let kept: Vec<i64> = (0..m)
+            .filter(|&i| self.targets.counted(i).is_some())
+            .map(|i| i as i64)
+            .collect();
+        if kept.len() == m {
+            return x.softmax(1);
+        }
+        let kept = Tensor::from_vec1(kept);
+        Var::constant(Tensor::zeros([m, c])).index_add(
+            0,
+            &kept,
+            &x.index_select(0, &kept)?.softmax(1)?,
+        )
+    }
+
     /// The gradient as a tensor in one pass over the saved log-probabilities (for a backward
     /// that is not itself recorded).
     fn first_order(&self, g: &Tensor<T>) -> Result<Tensor<T>> {
@@ -340,8 +359,8 @@ impl<T: Float> CustomOp<T> for SoftmaxCrossEntropy<T> {
         }
         // Differentiable form, for higher-order gradients.
         let (q, sums) = self.scaled_targets()?;
-        let d = inputs[0]
-            .softmax(1)?
+        let d = self
+            .counted_softmax(&inputs[0])?
             .mul(&Var::constant(sums))?
             .sub(&Var::constant(q))?;
         let g = if self.per_sample {

@@ -86,27 +86,27 @@ pub fn nll_loss_with<T: Float>(
         }
     }
     let class_weights = options.weight.as_ref().map(Tensor::to_vec);
-    // Each sample's weight: w[y], or 0 when ignored (its pick, of class 0, is then cancelled).
-    let (picks, weights): (Vec<i64>, Vec<T>) = rows
-        .targets
+    // Only the rows not ignored are read: an ignored row may hold −∞ or NaN (padding).
+    let n = rows.targets.len();
+    let kept: Vec<i64> = (0..n as i64)
+        .filter(|&i| Some(rows.targets[i as usize]) != options.ignore_index)
+        .collect();
+    let picks: Vec<i64> = kept.iter().map(|&i| rows.targets[i as usize]).collect();
+    let weights: Vec<T> = picks
         .iter()
-        .map(|&y| {
-            if Some(y) == options.ignore_index {
-                (0, T::zero())
-            } else {
-                (
-                    y,
-                    class_weights.as_ref().map_or(T::one(), |w| w[y as usize]),
-                )
-            }
-        })
-        .unzip();
-    let n = picks.len();
+        .map(|&y| class_weights.as_ref().map_or(T::one(), |w| w[y as usize]))
+        .collect();
     let total_weight: T = weights.iter().copied().sum();
-    let picked = rows.logits.gather(1, &Tensor::from_vec(picks, [n, 1])?)?;
-    let per_sample = picked
-        .mul(&Var::constant(Tensor::from_vec(weights, [n, 1])?))?
-        .neg()?
+    let k = kept.len();
+    let kept = Tensor::from_vec1(kept);
+    let weighted = rows
+        .logits
+        .index_select(0, &kept)?
+        .gather(1, &Tensor::from_vec(picks, [k, 1])?)?
+        .mul(&Var::constant(Tensor::from_vec(weights, [k, 1])?))?
+        .neg()?;
+    let per_sample = Var::constant(Tensor::zeros([n, 1]))
+        .index_add(0, &kept, &weighted)?
         .reshape(rows.target_shape)?;
     match options.reduction {
         Reduction::Mean => per_sample.sum_all()?.div_scalar(total_weight),

@@ -1,7 +1,7 @@
 //! Losses: hand-worked values, reductions, the fused operations against their compositions,
 //! gradients.
 
-use scalpel_autograd::{Result, Var};
+use scalpel_autograd::{grad, Result, Var};
 use scalpel_nn::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
     cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
@@ -371,6 +371,69 @@ fn weighted_nll_after_log_softmax_equals_weighted_cross_entropy() {
         err.contains("nll_loss") && err.contains("[2]") && err.contains("[3]"),
         "{err}"
     );
+}
+
+#[test]
+fn ignored_rows_are_not_read_even_when_they_hold_infinities_or_nan() {
+    // The fused cross-entropy's two backward paths (one loop, and the differentiable form
+    // behind create_graph) and nll_loss_with give the same finite gradient, 0 on ignored rows.
+    let ninf = f64::NEG_INFINITY;
+    let x = Var::parameter(
+        Tensor::from_rows(&[[0.3, -1.2, 2.0], [ninf, ninf, ninf], [1.0, f64::NAN, 0.5]]).unwrap(),
+    );
+    let y = Tensor::from_vec1(vec![2i64, -100, -100]);
+    let weight = Tensor::from_vec1(vec![2.0, 0.5, 1.5]);
+    let lp0 = [0.3f64, -1.2, 2.0];
+    let lse = lp0.iter().map(|v| v.exp()).sum::<f64>().ln();
+    for (smoothing, reduction) in [(0.0, Reduction::Mean), (0.2, Reduction::Sum)] {
+        let options = CrossEntropyOptions {
+            reduction,
+            label_smoothing: smoothing,
+            ignore_index: Some(-100),
+            weight: Some(weight.clone()),
+        };
+        let loss = cross_entropy_with(&x, &y, &options).unwrap();
+        assert!(loss.item().unwrap().is_finite());
+        let one = std::slice::from_ref(&loss);
+        let fast = grad(one, None, std::slice::from_ref(&x), false).unwrap();
+        let loss = cross_entropy_with(&x, &y, &options).unwrap();
+        let one = std::slice::from_ref(&loss);
+        let recorded = grad(one, None, std::slice::from_ref(&x), true).unwrap();
+        let (fast, recorded) = (fast[0].as_ref().unwrap(), recorded[0].as_ref().unwrap());
+        assert!(recorded.requires_grad());
+        assert_close(&fast.value(), &recorded.value(), 1e-14);
+        // by hand, row 0: (softmax·Σq − q)·s with q = (1 − ε)·w_y·onehot + ε/C·w
+        let s = if reduction == Reduction::Mean {
+            1.0 / 1.5
+        } else {
+            1.0
+        };
+        let w = weight.to_vec();
+        let sum_q = (1.0 - smoothing) * w[2] + smoothing / 3.0 * w.iter().sum::<f64>();
+        for c in 0..3 {
+            let q = smoothing / 3.0 * w[c]
+                + if c == 2 {
+                    (1.0 - smoothing) * w[2]
+                } else {
+                    0.0
+                };
+            let want = ((lp0[c] - lse).exp() * sum_q - q) * s;
+            assert!((fast.value().get(&[0, c]).unwrap() - want).abs() < 1e-14);
+        }
+        assert_eq!(fast.value().narrow(0, 1, 2).unwrap().to_vec(), vec![0.0; 6]);
+    }
+    // nll_loss_with on log-probabilities with −∞ and NaN in ignored rows (log_softmax's own
+    // backward would turn them into NaN, as PyTorch's does, so they are the leaf here).
+    let log_p = Var::parameter(x.value().log_softmax(1).unwrap());
+    let nll = NllOptions {
+        ignore_index: Some(-100),
+        weight: Some(weight),
+        ..Default::default()
+    };
+    let loss = nll_loss_with(&log_p, &y, &nll).unwrap();
+    assert!((loss.item().unwrap() - (lse - 2.0)).abs() < 1e-14);
+    let g = grads(&loss, &[&log_p]).remove(0);
+    assert_eq!(g.to_vec(), [0.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //!   shape. Reduce over every axis with the `*_all` methods or by listing all axes.
 //! - `keepdim` keeps each reduced axis with size 1, so that the result broadcasts against the
 //!   input.
+//! - A 0-d tensor takes axis 0 or −1 (PyTorch's rule), as one element along one axis: the result
+//!   is 0-d, with or without `keepdim`; softmax of it is 1.
 //! - Reducing over zero elements gives the identity of the operation where there is one (sum 0,
 //!   prod 1, logsumexp −∞); mean and var give NaN; max, min, argmax and argmin are errors.
 //! - For floats a NaN in the reduced elements propagates to max and min, and argmax and argmin

@@ -9,7 +9,7 @@ use super::plan::{contiguous_data, Plan};
 use crate::element::Float;
 use crate::error::Result;
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
-use crate::shape::resolve_axis;
+use crate::shape::{check_scalar_axis, resolve_axis};
 use crate::tensor::Tensor;
 
 /// Elements a parallel task of softmax should cover at least.
@@ -136,7 +136,7 @@ impl<T: Float> Tensor<T> {
     fn softmax_along(&self, op: &'static str, axis: isize, log: bool) -> Result<Tensor<T>> {
         if self.rank() == 0 {
             // A scalar is one element along axis 0 or −1, as in PyTorch.
-            resolve_axis(op, axis, 1)?;
+            check_scalar_axis(op, axis)?;
             let one = self.reshape([1])?.softmax_along(op, 0, log)?;
             return one.reshape(self.shape().clone());
         }
