@@ -140,6 +140,10 @@ impl<T: Float> Default for BceWithLogitsOptions<T> {
 /// assert!((loss.item().unwrap() - 9.0 * 2f32.ln() / 6.0).abs() < 1e-6);
 /// ```
 ///
+/// The weights broadcast one way, to the input's shape: a weight with more elements than the
+/// input is an error, where PyTorch would broadcast the loss up to the weight's shape (an
+/// easily missed bug).
+///
 /// # Errors
 /// Shapes that differ; a weight that does not broadcast to the input's shape.
 pub fn binary_cross_entropy_with_logits_with<T: Float>(

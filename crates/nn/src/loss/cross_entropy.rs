@@ -109,19 +109,7 @@ pub fn cross_entropy_with<T: Float>(
     }
     let rows = class_rows("cross_entropy", input, target, options.ignore_index)?;
     let (m, c) = (rows.targets.len(), rows.classes);
-    let weight = match &options.weight {
-        Some(w) if w.dims() != [c] => {
-            return Err(TensorError::mismatch(
-                "cross_entropy",
-                &Shape::from([c]),
-                w.shape(),
-                "the class weights need one weight per class",
-            )
-            .into())
-        }
-        Some(w) => Some(w.to_vec()),
-        None => None,
-    };
+    let weight = class_weights("cross_entropy", options.weight.as_ref(), c)?;
     let targets = ClassTargets {
         targets: rows.targets,
         classes: c,
@@ -155,6 +143,25 @@ pub fn cross_entropy_with<T: Float>(
         per_sample: options.reduction == Reduction::None,
     };
     Var::from_custom(value, &[rows.logits], op)
+}
+
+/// The class weights as a vector, checked to hold one weight per class.
+pub(super) fn class_weights<T: Float>(
+    op: &'static str,
+    weight: Option<&Tensor<T>>,
+    classes: usize,
+) -> Result<Option<Vec<T>>> {
+    match weight {
+        Some(w) if w.dims() != [classes] => Err(TensorError::mismatch(
+            op,
+            &Shape::from([classes]),
+            w.shape(),
+            "the class weights need one weight per class",
+        )
+        .into()),
+        Some(w) => Ok(Some(w.to_vec())),
+        None => Ok(None),
+    }
 }
 
 /// Class scores as rows `(M, C)` with one target per row.

@@ -1,9 +1,9 @@
 //! Negative log-likelihood of class indices, for inputs that are already log-probabilities.
 
 use scalpel_autograd::{Result, Var};
-use scalpel_tensor::{Float, Shape, Tensor, TensorError};
+use scalpel_tensor::{Float, Tensor};
 
-use super::cross_entropy::class_rows;
+use super::cross_entropy::{class_rows, class_weights};
 use super::{reduce, Reduction};
 
 /// −input\[y\] per sample for log-probabilities `input` (e.g. from
@@ -73,19 +73,7 @@ pub fn nll_loss_with<T: Float>(
     options: &NllOptions<T>,
 ) -> Result<Var<T>> {
     let rows = class_rows("nll_loss", input, target, options.ignore_index)?;
-    let c = rows.classes;
-    if let Some(w) = &options.weight {
-        if w.dims() != [c] {
-            return Err(TensorError::mismatch(
-                "nll_loss",
-                &Shape::from([c]),
-                w.shape(),
-                "the class weights need one weight per class",
-            )
-            .into());
-        }
-    }
-    let class_weights = options.weight.as_ref().map(Tensor::to_vec);
+    let class_weights = class_weights("nll_loss", options.weight.as_ref(), rows.classes)?;
     // Only the rows not ignored are read: an ignored row may hold −∞ or NaN (padding).
     let n = rows.targets.len();
     let kept: Vec<i64> = (0..n as i64)
