@@ -86,16 +86,23 @@ pub fn nll_loss_with<T: Float>(
         .collect();
     let total_weight: T = weights.iter().copied().sum();
     let k = kept.len();
-    let kept = Tensor::from_vec1(kept);
-    let weighted = rows
-        .logits
-        .index_select(0, &kept)?
-        .gather(1, &Tensor::from_vec(picks, [k, 1])?)?
-        .mul(&Var::constant(Tensor::from_vec(weights, [k, 1])?))?
-        .neg()?;
-    let per_sample = Var::constant(Tensor::zeros([n, 1]))
-        .index_add(0, &kept, &weighted)?
-        .reshape(rows.target_shape)?;
+    let (picks, weights) = (
+        Tensor::from_vec(picks, [k, 1])?,
+        Var::constant(Tensor::from_vec(weights, [k, 1])?),
+    );
+    let per_sample = if k == n {
+        rows.logits.gather(1, &picks)?.mul(&weights)?.neg()?
+    } else {
+        let kept = Tensor::from_vec1(kept);
+        let weighted = rows
+            .logits
+            .index_select(0, &kept)?
+            .gather(1, &picks)?
+            .mul(&weights)?
+            .neg()?;
+        Var::constant(Tensor::zeros([n, 1])).index_add(0, &kept, &weighted)?
+    };
+    let per_sample = per_sample.reshape(rows.target_shape)?;
     match options.reduction {
         Reduction::Mean => per_sample.sum_all()?.div_scalar(total_weight),
         other => reduce(per_sample, other),

@@ -203,20 +203,27 @@ fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
     cases
 }
 
-/// [`class_cases`], then class weights with an ignored class, per reduction.
+/// [`class_cases`], then class weights, with an ignored sample or none, per reduction.
 fn nll_loss_cases(rng: &mut Rng) -> Vec<Case> {
     let mut cases = class_cases(rng, "nll_loss", nll_loss);
     for reduction in [Reduction::Mean, Reduction::None, Reduction::Sum] {
         let (n, c) = (sample::size(rng, 3, 4), sample::size(rng, 2, 4));
         let mut target = sample::indices(rng, &[n], c).to_vec();
-        target[0] = -100;
+        // The sum keeps every sample; the others ignore the first.
+        let ignoring = reduction != Reduction::Sum;
+        if ignoring {
+            target[0] = -100;
+        }
         let target = Tensor::from_vec1(target);
         let options = NllOptions {
             reduction,
             ignore_index: Some(-100),
             weight: Some(sample::uniform(rng, &[c], 0.2, 3.0)),
         };
-        let label = format!("nll_loss_with {reduction:?} ignore_index -100 class weights");
+        let label = format!(
+            "nll_loss_with {reduction:?} class weights{}",
+            if ignoring { ", one sample ignored" } else { "" }
+        );
         cases.push(one_input(
             rng,
             &label,
