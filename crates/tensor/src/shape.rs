@@ -124,7 +124,7 @@ pub fn resolve_reduction_axes(
 }
 
 /// Checks an axis of a 0-d tensor for an operation along one axis (softmax): 0 or −1.
-pub fn check_scalar_axis(op: &'static str, axis: isize) -> Result<()> {
+pub(crate) fn check_scalar_axis(op: &'static str, axis: isize) -> Result<()> {
     resolve_axis(op, axis, 1)
         .map(|_| ())
         .map_err(as_scalar_error)

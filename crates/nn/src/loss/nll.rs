@@ -18,10 +18,14 @@ pub fn nll_loss<T: Float>(
     target: &Tensor<i64>,
     reduction: Reduction,
 ) -> Result<Var<T>> {
-    let rows = class_rows("nll_loss", input, target, None)?;
-    let index = Tensor::from_vec(rows.targets.clone(), [rows.targets.len(), 1])?;
-    let picked = rows.logits.gather(1, &index)?.neg()?;
-    reduce(picked.reshape(rows.target_shape)?, reduction)
+    nll_loss_with(
+        input,
+        target,
+        &NllOptions {
+            reduction,
+            ..Default::default()
+        },
+    )
 }
 
 /// Options of [`nll_loss_with`] (PyTorch's `NLLLoss`); the default is the mean, no ignored
@@ -80,27 +84,30 @@ pub fn nll_loss_with<T: Float>(
         .filter(|&i| Some(rows.targets[i as usize]) != options.ignore_index)
         .collect();
     let picks: Vec<i64> = kept.iter().map(|&i| rows.targets[i as usize]).collect();
-    let weights: Vec<T> = picks
-        .iter()
-        .map(|&y| class_weights.as_ref().map_or(T::one(), |w| w[y as usize]))
-        .collect();
-    let total_weight: T = weights.iter().copied().sum();
     let k = kept.len();
-    let (picks, weights) = (
-        Tensor::from_vec(picks, [k, 1])?,
-        Var::constant(Tensor::from_vec(weights, [k, 1])?),
-    );
+    // −w[y]·input[y] for the picked entries `(k, 1)` of `rows`; −input[y] without weights.
+    let weighted = |rows: Var<T>| -> Result<Var<T>> {
+        let picked = rows.gather(1, &Tensor::from_vec(picks.clone(), [k, 1])?)?;
+        match &class_weights {
+            Some(w) => {
+                let w: Vec<T> = picks.iter().map(|&y| w[y as usize]).collect();
+                picked
+                    .mul(&Var::constant(Tensor::from_vec(w, [k, 1])?))?
+                    .neg()
+            }
+            None => picked.neg(),
+        }
+    };
+    let total_weight: T = match &class_weights {
+        Some(w) => picks.iter().map(|&y| w[y as usize]).sum(),
+        None => T::from_f64_lossy(k as f64),
+    };
     let per_sample = if k == n {
-        rows.logits.gather(1, &picks)?.mul(&weights)?.neg()?
+        weighted(rows.logits)?
     } else {
         let kept = Tensor::from_vec1(kept);
-        let weighted = rows
-            .logits
-            .index_select(0, &kept)?
-            .gather(1, &picks)?
-            .mul(&weights)?
-            .neg()?;
-        Var::constant(Tensor::zeros([n, 1])).index_add(0, &kept, &weighted)?
+        let picked = weighted(rows.logits.index_select(0, &kept)?)?;
+        Var::constant(Tensor::zeros([n, 1])).index_add(0, &kept, &picked)?
     };
     let per_sample = per_sample.reshape(rows.target_shape)?;
     match options.reduction {
