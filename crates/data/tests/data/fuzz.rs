@@ -2,7 +2,7 @@
 //! flips, inserted and deleted bytes, rewritten header fields) fed to the IDX, MNIST, gzip and
 //! CSV readers. None may panic; every result is either a typed error or a well-formed value.
 
-mod common;
+use crate::common;
 
 use common::{gzip, idx_bytes, images_file, labels_file};
 use scalpel_data::formats::csv::{parse_csv, parse_labeled_csv, CsvOptions, Header};

@@ -2,7 +2,7 @@
 //! broadcasts by index arithmetic, on random compatible shapes and non-contiguous operands; and
 //! the algebraic laws that hold whatever the layout.
 
-mod common;
+use crate::common;
 
 use common::{
     broadcast_index, broadcast_shape, build, half_integer, half_integer_or_nan, hash, indices,

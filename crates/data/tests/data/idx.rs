@@ -1,7 +1,7 @@
 //! IDX and MNIST parsing on hand-built files: exact contents, raw and gzipped, and one typed
 //! error per kind of bad file.
 
-mod common;
+use crate::common;
 
 use common::{gzip, idx_bytes, images_file, labels_file, pixel, scratch_dir};
 use scalpel_data::formats::{gzip as gz, idx, mnist};

@@ -3,7 +3,7 @@
 //! dense model that copies through explicit index mapping; and reshape, view and contiguous,
 //! which must preserve the logical (row-major) order of the elements.
 
-mod common;
+use crate::common;
 
 use common::{indices, numel, shape, Dense};
 use proptest::prelude::*;

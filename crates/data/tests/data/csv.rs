@@ -1,6 +1,6 @@
 //! CSV parsing: values read exactly, header detection, and errors naming line and column.
 
-mod common;
+use crate::common;
 
 use common::{gzip, scratch_dir};
 use scalpel_data::formats::csv::{parse_csv, parse_labeled_csv, read_csv, CsvOptions, Header};

@@ -3,7 +3,7 @@
 //! axis sets given in any order and sign, keepdim both ways, and non-contiguous inputs
 //! (permuted, narrowed, strided, expanded and flipped views).
 
-mod common;
+use crate::common;
 
 use common::{
     assert_close, broadcast_index, build, close, half_integer, half_integer_or_nan, indices,
