@@ -281,8 +281,15 @@ pub(crate) fn backward<T: Float>(
                 .mul(&x2.mul_scalar(scalar(k))?.add_scalar(T::one())?)?
                 .mul_scalar(scalar(c))?
                 .tanh()?;
-            let du = x2.mul_scalar(scalar(3.0 * k * c))?.add_scalar(scalar(c))?;
-            let slope = th.square()?.rsub_scalar(T::one())?.mul(&du)?.mul(x)?;
+            // The second term goes to 0 as |x| grows, but its factors x·(1 + 3k·x²) overflow
+            // (f32: |x| > 1.8e19) while 1 − tanh² u is already exactly 0: 0·∞ would be NaN. So
+            // they take x clamped to ±1000, beyond which 1 − tanh² u is 0 in f32 and f64 alike.
+            let xc = x.clamp(scalar(-1000.0), scalar(1000.0))?;
+            let du = xc
+                .square()?
+                .mul_scalar(scalar(3.0 * k * c))?
+                .add_scalar(scalar(c))?;
+            let slope = th.square()?.rsub_scalar(T::one())?.mul(&du)?.mul(&xc)?;
             let d = th
                 .add_scalar(T::one())?
                 .add(&slope)?

@@ -41,6 +41,26 @@ fn zero_to_the_b_has_a_zero_derivative_in_b_for_b_at_least_zero() {
 }
 
 #[test]
+fn gelu_tanh_has_its_limits_as_derivative_where_x_cubed_overflows() {
+    // d/dx gelu_tanh → 0 as x → −∞ and → 1 as x → +∞; x³ overflows f64 past 5.6e102 and x²
+    // past 1.3e154, where the formula's second term would read 0·∞.
+    let x = Var::parameter(v(&[-1e160, -1e120, 1e120, 1e160, 2.0]));
+    let y = x.gelu_tanh().unwrap().sum_all().unwrap();
+    let g = first_grad(&y, &x);
+    assert_eq!(&g[..4], &[0.0, 0.0, 1.0, 1.0]);
+    // unchanged inside the range: at 2, (1 + tanh u)/2 + x/2·(1 − tanh² u)·c·(1 + 3k·x²)
+    let (c, k) = ((2.0 / std::f64::consts::PI).sqrt(), 0.044715);
+    let t = (c * (2.0 + k * 8.0)).tanh();
+    let expected = 0.5 * (1.0 + t) + (1.0 - t * t) * c * (1.0 + 3.0 * k * 4.0);
+    assert!((g[4] - expected).abs() < 1e-15, "{} vs {expected}", g[4]);
+    // and in f32, where x² overflows past 1.8e19
+    let x = Var::parameter(Tensor::from_vec1(vec![-3e19f32, 3e19]));
+    let y = x.gelu_tanh().unwrap().sum_all().unwrap();
+    let g = grad(&[y], None, std::slice::from_ref(&x), false).unwrap();
+    assert_eq!(g[0].as_ref().unwrap().value().to_vec(), vec![0.0, 1.0]);
+}
+
+#[test]
 fn a_scalar_reduces_and_differentiates_along_axis_zero_as_one_element() {
     use scalpel_autograd::{gradgradcheck, GradcheckOptions};
     let x = Var::parameter(Tensor::scalar(0.7));
