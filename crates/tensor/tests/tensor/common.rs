@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use proptest::prelude::*;
-use scalpel_tensor::{Element, Tensor};
+use scalpel_tensor::{Element, Float, Tensor};
 
 /// Number of elements of `shape` (1 for a scalar).
 pub fn numel(shape: &[usize]) -> usize {
@@ -349,5 +349,49 @@ pub fn assert_close(what: &str, got: &Tensor<f64>, want: &Dense<f64>, tol: f64) 
             "{what}: element {k}: got {a}, want {b}\n got  {g:?}\n want {:?}",
             want.data
         );
+    }
+}
+
+/// A deterministic stream of values in [−2, 2) (splitmix64), so that a case is its seed.
+pub struct Values(pub u64);
+
+impl Values {
+    /// The next value of the stream.
+    pub fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+    }
+
+    /// The next `n` values.
+    pub fn vec(&mut self, n: usize) -> Vec<f64> {
+        (0..n).map(|_| self.next()).collect()
+    }
+
+    /// A contiguous tensor of the next values, rounded to `T`.
+    pub fn tensor_of<T: Float>(&mut self, dims: &[usize]) -> Tensor<T> {
+        let n = dims.iter().product();
+        let data = (0..n).map(|_| T::from_f64_lossy(self.next())).collect();
+        Tensor::from_vec(data, dims).unwrap()
+    }
+
+    /// An f64 tensor of the next values; when `strided` (and of rank 2 or more), a view whose
+    /// last two axes are stored swapped.
+    pub fn tensor(&mut self, dims: &[usize], strided: bool) -> Tensor<f64> {
+        let n = dims.iter().product();
+        let r = dims.len();
+        if strided && r >= 2 {
+            let mut stored = dims.to_vec();
+            stored.swap(r - 2, r - 1);
+            let t = Tensor::from_vec(self.vec(n), stored).unwrap();
+            let t = t.transpose(-2, -1).unwrap();
+            assert!(n == 0 || !t.is_contiguous() || dims[r - 1] == 1 || dims[r - 2] == 1);
+            t
+        } else {
+            Tensor::from_vec(self.vec(n), dims).unwrap()
+        }
     }
 }

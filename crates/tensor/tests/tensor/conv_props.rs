@@ -8,38 +8,7 @@ use proptest::prelude::*;
 use scalpel_tensor::ops::conv::{Conv1dParams, Conv2dParams, ConvTranspose2dParams};
 use scalpel_tensor::Tensor;
 
-/// A deterministic stream of values in [-2, 2) (splitmix64), so that a case is its seed.
-struct Values(u64);
-
-impl Values {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
-    }
-    fn vec(&mut self, n: usize) -> Vec<f64> {
-        (0..n).map(|_| self.next()).collect()
-    }
-    /// A tensor of logical shape `dims`; when `strided`, a non-contiguous view (its last two
-    /// axes stored swapped, then transposed back).
-    fn tensor(&mut self, dims: &[usize], strided: bool) -> Tensor<f64> {
-        let n = dims.iter().product();
-        let r = dims.len();
-        if strided && r >= 2 {
-            let mut stored = dims.to_vec();
-            stored.swap(r - 2, r - 1);
-            let t = Tensor::from_vec(self.vec(n), stored).unwrap();
-            let t = t.transpose(-2, -1).unwrap();
-            assert!(!t.is_contiguous() || dims[r - 1] == 1 || dims[r - 2] == 1);
-            t
-        } else {
-            Tensor::from_vec(self.vec(n), dims).unwrap()
-        }
-    }
-}
+use crate::common::Values;
 
 /// One random convolution: shapes, parameters and the seed of its values.
 #[derive(Clone, Debug)]

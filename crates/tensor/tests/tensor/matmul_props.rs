@@ -6,24 +6,7 @@ use proptest::prelude::*;
 use scalpel_tensor::ops::matmul::kernel::PARALLEL_FLOPS;
 use scalpel_tensor::{Float, Tensor};
 
-/// A deterministic stream of values in [-2, 2) (splitmix64), so that a case is its seed.
-struct Values(u64);
-
-impl Values {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
-    }
-    fn tensor<T: Float>(&mut self, dims: &[usize]) -> Tensor<T> {
-        let n = dims.iter().product();
-        let data = (0..n).map(|_| T::from_f64_lossy(self.next())).collect();
-        Tensor::from_vec(data, dims).unwrap()
-    }
-}
+use crate::common::Values;
 
 /// How an operand's view over its storage is made.
 #[derive(Clone, Copy, Debug)]
@@ -62,11 +45,11 @@ fn operand<T: Float>(dims: &[usize], view: View, values: &mut Values) -> Tensor<
         View::Transposed if r >= 2 => {
             let mut base = dims.to_vec();
             base.swap(r - 2, r - 1);
-            values.tensor::<T>(&base).transpose(-2, -1).unwrap()
+            values.tensor_of::<T>(&base).transpose(-2, -1).unwrap()
         }
         View::Narrowed => {
             let base: Vec<usize> = dims.iter().map(|d| d + 3).collect();
-            let mut x = values.tensor::<T>(&base);
+            let mut x = values.tensor_of::<T>(&base);
             for (ax, &d) in dims.iter().enumerate() {
                 x = x.narrow(ax as isize, 1, d).unwrap();
             }
@@ -74,7 +57,7 @@ fn operand<T: Float>(dims: &[usize], view: View, values: &mut Values) -> Tensor<
         }
         View::Stepped => {
             let base: Vec<usize> = dims.iter().map(|d| 2 * d).collect();
-            let mut x = values.tensor::<T>(&base);
+            let mut x = values.tensor_of::<T>(&base);
             for (ax, &d) in dims.iter().enumerate() {
                 x = x.slice(ax as isize, 0, 2 * d, 2).unwrap();
             }
@@ -82,21 +65,21 @@ fn operand<T: Float>(dims: &[usize], view: View, values: &mut Values) -> Tensor<
         }
         View::Flipped => {
             let axes: Vec<isize> = (0..r as isize).collect();
-            values.tensor::<T>(dims).flip(&axes).unwrap()
+            values.tensor_of::<T>(dims).flip(&axes).unwrap()
         }
         View::Expanded(axis) if r > 0 => {
             let mut base = dims.to_vec();
             base[axis % r] = 1;
-            values.tensor::<T>(&base).expand(dims).unwrap()
+            values.tensor_of::<T>(&base).expand(dims).unwrap()
         }
         View::Permuted if r >= 2 => {
             let mut base = dims[1..].to_vec();
             base.push(dims[0]);
             let mut axes = vec![r as isize - 1];
             axes.extend(0..r as isize - 1);
-            values.tensor::<T>(&base).permute(&axes).unwrap()
+            values.tensor_of::<T>(&base).permute(&axes).unwrap()
         }
-        _ => values.tensor::<T>(dims),
+        _ => values.tensor_of::<T>(dims),
     }
 }
 
@@ -336,7 +319,10 @@ fn many_small_matrices_spread_over_threads_match_reference() {
 fn stack_times_shared_matrix_folds_into_one_product() {
     // Rows of the stack at one stride (9) even though each row is a window of 6.
     let mut values = Values(13);
-    let a = values.tensor::<f64>(&[3, 4, 5, 9]).narrow(3, 1, 6).unwrap();
+    let a = values
+        .tensor_of::<f64>(&[3, 4, 5, 9])
+        .narrow(3, 1, 6)
+        .unwrap();
     let w = operand::<f64>(&[6, 7], View::Flipped, &mut values);
     check_against_reference(&a, &w, 1e-13);
     let expanded = operand::<f64>(&[3, 4, 5, 6], View::Expanded(2), &mut values);
@@ -346,10 +332,10 @@ fn stack_times_shared_matrix_folds_into_one_product() {
 #[test]
 fn strict_forms_agree_with_matmul() {
     let mut values = Values(17);
-    let a = values.tensor::<f64>(&[3, 4, 5]);
-    let b = values.tensor::<f64>(&[3, 5, 2]);
+    let a = values.tensor_of::<f64>(&[3, 4, 5]);
+    let b = values.tensor_of::<f64>(&[3, 5, 2]);
     assert_eq!(a.bmm(&b).unwrap(), a.matmul(&b).unwrap());
-    let (u, v) = (values.tensor::<f64>(&[4]), values.tensor::<f64>(&[3]));
+    let (u, v) = (values.tensor_of::<f64>(&[4]), values.tensor_of::<f64>(&[3]));
     let outer = u.outer(&v).unwrap();
     assert_eq!(outer.dims(), &[4, 3]);
     for i in 0..4 {

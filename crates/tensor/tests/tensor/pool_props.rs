@@ -5,31 +5,7 @@
 use proptest::prelude::*;
 use scalpel_tensor::Tensor;
 
-/// A deterministic stream of values in [-2, 2) (splitmix64), so that a case is its seed.
-struct Values(u64);
-
-impl Values {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
-    }
-    /// A `(n, c, h, w)` tensor; when `strided`, a view with its last two axes stored swapped.
-    fn tensor(&mut self, d: [usize; 4], strided: bool) -> Tensor<f64> {
-        let data: Vec<f64> = (0..d.iter().product()).map(|_| self.next()).collect();
-        if strided {
-            Tensor::from_vec(data, [d[0], d[1], d[3], d[2]])
-                .unwrap()
-                .transpose(2, 3)
-                .unwrap()
-        } else {
-            Tensor::from_vec(data, d).unwrap()
-        }
-    }
-}
+use crate::common::Values;
 
 /// One random pooling window over a random input.
 #[derive(Clone, Debug)]
@@ -110,7 +86,7 @@ proptest! {
 
     #[test]
     fn max_pool2d_matches_direct_loop_and_points_at_the_maximum(case in case_strategy()) {
-        let x = Values(case.seed).tensor(case.dims, case.strided);
+        let x = Values(case.seed).tensor(&case.dims, case.strided);
         let (y, idx) = x.max_pool2d(case.kernel, case.stride, case.padding).unwrap();
         let [n, c, h, w] = case.dims;
         let (oh, ow) = case.out();
@@ -141,10 +117,10 @@ proptest! {
     #[test]
     fn max_pool2d_backward_routes_each_gradient_to_its_maximum(case in case_strategy()) {
         let mut v = Values(case.seed);
-        let x = v.tensor(case.dims, case.strided);
+        let x = v.tensor(&case.dims, case.strided);
         let (y, idx) = x.max_pool2d(case.kernel, case.stride, case.padding).unwrap();
         let [n, c, h, w] = case.dims;
-        let g = v.tensor([n, c, y.dims()[2], y.dims()[3]], case.strided);
+        let g = v.tensor(&[n, c, y.dims()[2], y.dims()[3]], case.strided);
         let dx = g.max_pool2d_backward(&idx, x.shape()).unwrap();
         let mut want = vec![0.0; n * c * h * w];
         let (gv, iv) = (g.to_vec(), idx.to_vec());
@@ -160,7 +136,7 @@ proptest! {
         case in case_strategy(),
         count_include_pad in any::<bool>(),
     ) {
-        let x = Values(case.seed).tensor(case.dims, case.strided);
+        let x = Values(case.seed).tensor(&case.dims, case.strided);
         let y = x.avg_pool2d(case.kernel, case.stride, case.padding, count_include_pad).unwrap();
         let [n, c, h, w] = case.dims;
         let (oh, ow) = case.out();
@@ -193,10 +169,10 @@ proptest! {
     fn avg_pool2d_backward_is_its_adjoint(case in case_strategy(), count_include_pad in any::<bool>()) {
         // ⟨avg_pool2d(x), g⟩ = ⟨x, avg_pool2d_backward(g)⟩.
         let mut v = Values(case.seed);
-        let x = v.tensor(case.dims, case.strided);
+        let x = v.tensor(&case.dims, case.strided);
         let y = x.avg_pool2d(case.kernel, case.stride, case.padding, count_include_pad).unwrap();
         let d = y.dims();
-        let g = v.tensor([d[0], d[1], d[2], d[3]], case.strided);
+        let g = v.tensor(&[d[0], d[1], d[2], d[3]], case.strided);
         let dx = g
             .avg_pool2d_backward(x.shape(), case.kernel, case.stride, case.padding, count_include_pad)
             .unwrap();
@@ -212,7 +188,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let mut v = Values(seed);
-        let x = v.tensor([n, c, h, w], strided);
+        let x = v.tensor(&[n, c, h, w], strided);
         let y = x.adaptive_avg_pool2d((oh, ow)).unwrap();
         prop_assert_eq!(y.dims(), &[n, c, oh, ow]);
         let xv = x.to_vec();
@@ -233,7 +209,7 @@ proptest! {
             }
         }
         assert_close(&y.to_vec(), &want, "adaptive_avg_pool2d");
-        let g = v.tensor([n, c, oh, ow], strided);
+        let g = v.tensor(&[n, c, oh, ow], strided);
         let dx = g.adaptive_avg_pool2d_backward(x.shape()).unwrap();
         let (a, b) = (dot(&y, &g), dot(&x, &dx));
         prop_assert!((a - b).abs() <= 1e-10 * (1.0 + a.abs()), "{} != {}", a, b);
@@ -277,7 +253,7 @@ fn max_pool2d_2x2_fast_path_keeps_the_tie_and_nan_rule() {
     ] {
         for (strided, single) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut v = Values(seed);
-            let base = v.tensor(dims, strided);
+            let base = v.tensor(&dims, strided);
             let x = base.map(|u| pick[((u + 2.0) * 1.25) as usize % pick.len()]);
             let (y, idx) = if single {
                 let (y, idx) = x.cast::<f32>().max_pool2d((2, 2), (2, 2), (0, 0)).unwrap();
@@ -329,7 +305,7 @@ fn global_average_pooling_is_adaptive_pooling_to_one_by_one() {
 #[test]
 fn large_inputs_pool_in_parallel_like_small_ones() {
     // Above the parallel threshold each plane must pool exactly as it does alone.
-    let x = Values(3).tensor([4, 8, 48, 40], true);
+    let x = Values(3).tensor(&[4, 8, 48, 40], true);
     let (y, idx) = x.max_pool2d((3, 3), (2, 2), (1, 1)).unwrap();
     let a = x.avg_pool2d((3, 3), (2, 2), (1, 1), false).unwrap();
     for p in [0usize, 13, 31] {
