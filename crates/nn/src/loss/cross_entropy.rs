@@ -145,6 +145,33 @@ pub fn cross_entropy_with<T: Float>(
     Var::from_custom(value, &[rows.logits], op)
 }
 
+/// The indices of the rows whose target is not `ignore_index`.
+pub(super) fn kept_rows(targets: &[i64], ignore_index: Option<i64>) -> Vec<i64> {
+    (0..targets.len())
+        .filter(|&i| Some(targets[i]) != ignore_index)
+        .map(|i| i as i64)
+        .collect()
+}
+
+/// `f` applied to the rows `kept` of `x` alone, with zero rows in place of the others, as a
+/// differentiable function of `x`. The other rows are never read: an ignored row may hold −∞ or
+/// NaN (padding), which any arithmetic on it, masked or not, would spread into the gradient.
+pub(super) fn on_kept_rows<T: Float>(
+    x: &Var<T>,
+    kept: &[i64],
+    f: impl FnOnce(Var<T>) -> Result<Var<T>>,
+) -> Result<Var<T>> {
+    let n = x.dims()[0];
+    if kept.len() == n {
+        return f(x.clone());
+    }
+    let kept = Tensor::from_vec1(kept.to_vec());
+    let part = f(x.index_select(0, &kept)?)?;
+    let mut dims = part.dims();
+    dims[0] = n;
+    Var::constant(Tensor::zeros(dims)).index_add(0, &kept, &part)
+}
+
 /// The class weights as a vector, checked to hold one weight per class.
 pub(super) fn class_weights<T: Float>(
     op: &'static str,
@@ -309,20 +336,8 @@ impl<T: Float> SoftmaxCrossEntropy<T> {
     /// softmax(x) over the rows not ignored, and zero rows for the ignored ones, which are not
     /// read (they may hold −∞ or NaN: padding), as a differentiable function of `x`.
     fn counted_softmax(&self, x: &Var<T>) -> Result<Var<T>> {
-        let (m, c) = (self.targets.targets.len(), self.targets.classes);
-        let kept: Vec<i64> = (0..m)
-            .filter(|&i| self.targets.counted(i).is_some())
-            .map(|i| i as i64)
-            .collect();
-        if kept.len() == m {
-            return x.softmax(1);
-        }
-        let kept = Tensor::from_vec1(kept);
-        Var::constant(Tensor::zeros([m, c])).index_add(
-            0,
-            &kept,
-            &x.index_select(0, &kept)?.softmax(1)?,
-        )
+        let t = &self.targets;
+        on_kept_rows(x, &kept_rows(&t.targets, t.ignore_index), |x| x.softmax(1))
     }
 
     /// The gradient as a tensor in one pass over the saved log-probabilities (for a backward

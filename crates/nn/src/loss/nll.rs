@@ -3,7 +3,7 @@
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::{Float, Tensor};
 
-use super::cross_entropy::{class_rows, class_weights};
+use super::cross_entropy::{class_rows, class_weights, kept_rows, on_kept_rows};
 use super::{reduce, Reduction};
 
 /// −input\[y\] per sample for log-probabilities `input` (e.g. from
@@ -78,15 +78,15 @@ pub fn nll_loss_with<T: Float>(
 ) -> Result<Var<T>> {
     let rows = class_rows("nll_loss", input, target, options.ignore_index)?;
     let class_weights = class_weights("nll_loss", options.weight.as_ref(), rows.classes)?;
-    // Only the rows not ignored are read: an ignored row may hold −∞ or NaN (padding).
-    let n = rows.targets.len();
-    let kept: Vec<i64> = (0..n as i64)
-        .filter(|&i| Some(rows.targets[i as usize]) != options.ignore_index)
-        .collect();
+    let kept = kept_rows(&rows.targets, options.ignore_index);
     let picks: Vec<i64> = kept.iter().map(|&i| rows.targets[i as usize]).collect();
     let k = kept.len();
-    // −w[y]·input[y] for the picked entries `(k, 1)` of `rows`; −input[y] without weights.
-    let weighted = |rows: Var<T>| -> Result<Var<T>> {
+    let total_weight: T = match &class_weights {
+        Some(w) => picks.iter().map(|&y| w[y as usize]).sum(),
+        None => T::from_f64_lossy(k as f64),
+    };
+    // −w[y]·input[y] of the rows not ignored (−input[y] without weights); the others are 0.
+    let per_sample = on_kept_rows(&rows.logits, &kept, |rows| {
         let picked = rows.gather(1, &Tensor::from_vec(picks.clone(), [k, 1])?)?;
         match &class_weights {
             Some(w) => {
@@ -97,18 +97,7 @@ pub fn nll_loss_with<T: Float>(
             }
             None => picked.neg(),
         }
-    };
-    let total_weight: T = match &class_weights {
-        Some(w) => picks.iter().map(|&y| w[y as usize]).sum(),
-        None => T::from_f64_lossy(k as f64),
-    };
-    let per_sample = if k == n {
-        weighted(rows.logits)?
-    } else {
-        let kept = Tensor::from_vec1(kept);
-        let picked = weighted(rows.logits.index_select(0, &kept)?)?;
-        Var::constant(Tensor::zeros([n, 1])).index_add(0, &kept, &picked)?
-    };
+    })?;
     let per_sample = per_sample.reshape(rows.target_shape)?;
     match options.reduction {
         Reduction::Mean => per_sample.sum_all()?.div_scalar(total_weight),
