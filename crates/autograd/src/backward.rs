@@ -275,20 +275,19 @@ pub(crate) fn backward<T: Float>(
         }
         Op::GeluTanh => {
             // u = c·(x + k·x³): d/dx = (1 + tanh u)/2 + x/2·(1 − tanh² u)·c·(1 + 3k·x²)
+            //
+            // Past |x| = 1000, tanh u is exactly ±1 in f32 and f64, so the derivative is its
+            // limit, 0 or 1. Computed from x itself, x² and x³ would overflow there (f32: |x| >
+            // 1.8e19) and the second term would read 0·∞ = NaN, in this derivative and the next;
+            // so it is computed from x clamped to ±1000, which changes nothing inside.
             let (c, k) = ((2.0 / std::f64::consts::PI).sqrt(), 0.044715);
-            let x2 = x.square()?;
-            let th = x
+            let xc = x.clamp(scalar(-1000.0), scalar(1000.0))?;
+            let x2 = xc.square()?;
+            let th = xc
                 .mul(&x2.mul_scalar(scalar(k))?.add_scalar(T::one())?)?
                 .mul_scalar(scalar(c))?
                 .tanh()?;
-            // The second term goes to 0 as |x| grows, but its factors x·(1 + 3k·x²) overflow
-            // (f32: |x| > 1.8e19) while 1 − tanh² u is already exactly 0: 0·∞ would be NaN. So
-            // they take x clamped to ±1000, beyond which 1 − tanh² u is 0 in f32 and f64 alike.
-            let xc = x.clamp(scalar(-1000.0), scalar(1000.0))?;
-            let du = xc
-                .square()?
-                .mul_scalar(scalar(3.0 * k * c))?
-                .add_scalar(scalar(c))?;
+            let du = x2.mul_scalar(scalar(3.0 * k * c))?.add_scalar(scalar(c))?;
             let slope = th.square()?.rsub_scalar(T::one())?.mul(&du)?.mul(&xc)?;
             let d = th
                 .add_scalar(T::one())?

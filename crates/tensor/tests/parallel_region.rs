@@ -27,7 +27,7 @@ fn wait_for_no_spinner() {
     panic!("{} spinner(s) still running", spinning_workers());
 }
 
-/// How many times the nested kernel may run before all three spinners are seen at its end.
+/// How many times the nested kernel may run before three spinners are seen at its end.
 const ATTEMPTS: usize = 50;
 
 #[test]
@@ -39,10 +39,12 @@ fn spinners_start_with_a_kernel_and_stop_when_the_pool_is_idle() {
 
     // Right after a kernel on four workers, the three others spin. That is a matter of timing:
     // a spinner stops once it has seen no kernel for the window, and on a loaded machine with
-    // fewer cores than workers the thread running the kernel can be descheduled for longer than
-    // that. So the kernel runs until all three are seen at its end (each attempt starts from an
-    // idle pool, so that the region arms the spinners afresh), and no count may ever exceed
-    // three: a region must not arm spinners that already run.
+    // fewer cores than workers the thread running the kernel can be descheduled for longer
+    // than that. So the kernel runs until at least three are seen at its end (each attempt
+    // starts from an idle pool, so that the region arms the spinners afresh). The count never
+    // exceeds the pool: a region arms more only when no spinner but perhaps its own caller
+    // runs, and then one per other worker (a caller that is itself a spinner may so bring the
+    // count to four).
     let four = pool(4);
     let mut seen = Vec::new();
     for _ in 0..ATTEMPTS {
@@ -58,17 +60,16 @@ fn spinners_start_with_a_kernel_and_stop_when_the_pool_is_idle() {
         assert_eq!(nested, [0, 1, 3, 6, 10, 15, 21, 28]);
         seen.push(spinning);
         wait_for_no_spinner();
-        if spinning == 3 {
+        if spinning >= 3 {
             break;
         }
     }
     assert!(
-        seen.iter().all(|&n| n <= 3),
-        "more spinners than other workers: {seen:?}"
+        seen.iter().all(|&n| n <= four.current_num_threads()),
+        "more spinners than workers: {seen:?}"
     );
-    assert_eq!(
-        seen.last(),
-        Some(&3),
+    assert!(
+        seen.last().is_some_and(|&n| n >= 3),
         "spinner counts after each kernel: {seen:?}"
     );
 
