@@ -81,20 +81,21 @@ pub fn nll_loss_with<T: Float>(
     let kept = kept_rows(&rows.targets, options.ignore_index);
     let picks: Vec<i64> = kept.iter().map(|&i| rows.targets[i as usize]).collect();
     let k = kept.len();
-    let total_weight: T = match &class_weights {
-        Some(w) => picks.iter().map(|&y| w[y as usize]).sum(),
+    // w[y] of each sample not ignored, when there are class weights.
+    let sample_weights: Option<Vec<T>> =
+        class_weights.map(|w| picks.iter().map(|&y| w[y as usize]).collect());
+    let total_weight: T = match &sample_weights {
+        Some(w) => w.iter().copied().sum(),
         None => T::from_f64_lossy(k as f64),
     };
+    let picks = Tensor::from_vec(picks, [k, 1])?;
     // −w[y]·input[y] of the rows not ignored (−input[y] without weights); the others are 0.
     let per_sample = on_kept_rows(&rows.logits, &kept, |rows| {
-        let picked = rows.gather(1, &Tensor::from_vec(picks.clone(), [k, 1])?)?;
-        match &class_weights {
-            Some(w) => {
-                let w: Vec<T> = picks.iter().map(|&y| w[y as usize]).collect();
-                picked
-                    .mul(&Var::constant(Tensor::from_vec(w, [k, 1])?))?
-                    .neg()
-            }
+        let picked = rows.gather(1, &picks)?;
+        match sample_weights {
+            Some(w) => picked
+                .mul(&Var::constant(Tensor::from_vec(w, [k, 1])?))?
+                .neg(),
             None => picked.neg(),
         }
     })?;
