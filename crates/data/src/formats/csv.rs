@@ -187,15 +187,29 @@ pub fn parse_labeled_csv<T: Float + FromStr>(
     })
 }
 
-/// Field `k` (0-based) of line `line` as a number.
-fn number<T: FromStr>(field: &str, file: &str, line: usize, k: usize) -> Result<T> {
-    field.parse().map_err(|_| DataError::Field {
+/// Field `k` (0-based) of line `line` as a number. A finite number too large for `T` (such as
+/// `1e40` read as f32) is an error rather than a silent infinity; `inf` and `NaN` written out
+/// are read as such.
+fn number<T: Float + FromStr>(field: &str, file: &str, line: usize, k: usize) -> Result<T> {
+    let error = |expected: String| DataError::Field {
         file: file.to_string(),
         line,
         column: k + 1,
-        expected: "a number".into(),
+        expected,
         found: field.to_string(),
-    })
+    };
+    let value: T = field.parse().map_err(|_| error("a number".into()))?;
+    let written_infinite = field
+        .trim_start_matches(['+', '-'])
+        .get(..3)
+        .is_some_and(|s| s.eq_ignore_ascii_case("inf"));
+    if value.is_infinite() && !written_infinite {
+        return Err(error(format!(
+            "a number within the range of {}",
+            std::any::type_name::<T>()
+        )));
+    }
+    Ok(value)
 }
 
 /// The lines of a CSV file split into trimmed fields, header separated.
@@ -215,6 +229,8 @@ impl<'a> Rows<'a> {
         options: CsvOptions,
         trailing_text: usize,
     ) -> Result<Self> {
+        // A byte-order mark (as spreadsheet programs write) is not part of the first field.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut lines = Vec::new();
         for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
             let text = std::str::from_utf8(raw).map_err(|_| DataError::InvalidUtf8 {

@@ -55,7 +55,8 @@ impl<T: Float> Normalize<T> {
     }
 
     /// The mean and the population standard deviation of each channel of `x` `(N, C, H, W)`,
-    /// over its images and pixels. A channel with no spread gets std 1.
+    /// over its images and pixels. A constant channel gets its value as mean and std 1, so that
+    /// it maps to exactly 0.
     ///
     /// # Errors
     /// [`DataError::InvalidArgument`] when `x` is not 4-D or has no pixels.
@@ -80,8 +81,16 @@ impl<T: Float> Normalize<T> {
                 .sum::<f64>()
                 / count as f64;
             let sd = var.sqrt();
-            mean.push(T::from_f64_lossy(mu));
-            std.push(T::from_f64_lossy(if sd > 0.0 { sd } else { 1.0 }));
+            let first = data[planes(k).next().unwrap_or(0)];
+            if planes(k).all(|i| data[i] == first) {
+                // A constant channel: its value exactly, so that it maps to exactly 0 (the
+                // rounded mean and spread would give ±1, and other values ±10¹⁴).
+                mean.push(first);
+                std.push(T::one());
+            } else {
+                mean.push(T::from_f64_lossy(mu));
+                std.push(T::from_f64_lossy(if sd > 0.0 { sd } else { 1.0 }));
+            }
         }
         Ok(Normalize { mean, std })
     }
@@ -113,7 +122,8 @@ impl<T: Float> Normalize<T> {
             ));
         }
         let mut out = row_major(x).into_owned();
-        for (p, plane) in out.chunks_mut(h * w).enumerate() {
+        // `max(1)`: empty planes (h or w zero) leave `out` empty, with no chunk to visit.
+        for (p, plane) in out.chunks_mut((h * w).max(1)).enumerate() {
             let k = p % c;
             let (m, s) = (self.mean[k], self.std[k]);
             for v in plane {

@@ -10,8 +10,10 @@ use crate::error::Result;
 ///
 /// The statistics are over the first (sample) axis, so for `x [N, D]` they are `[D]`, and for
 /// images `[N, C, H, W]` they are `[C, H, W]`. The standard deviation is the population one
-/// (divide by N, as numpy's `std`). A feature with zero spread gets std 1, so it maps to 0
-/// instead of NaN.
+/// (divide by N, as numpy's `std`). A constant feature (its minimum equals its maximum) gets
+/// its value as mean and std 1, so it maps to exactly 0 instead of NaN, and other values of it
+/// (in test data) move by their plain difference: the rounding of a computed mean and spread
+/// would otherwise give ±1 on the training data and ±10¹⁴ on test data.
 ///
 /// ```
 /// use scalpel_data::transforms::Standardizer;
@@ -35,11 +37,24 @@ impl<T: Float> Standardizer<T> {
     /// 0-dimensional or has no samples.
     pub fn fit(x: &Tensor<T>) -> Result<Self> {
         check_fit_input("Standardizer::fit", x)?;
-        let mean = x.mean(&[0], false)?;
-        let std = x
-            .std(&[0], 0, false)?
-            .map(|s| if s > T::zero() { s } else { T::one() });
-        Ok(Standardizer { mean, std })
+        let mut mean = x.mean(&[0], false)?.to_vec();
+        let mut std = x.std(&[0], 0, false)?.to_vec();
+        let min = x.min(&[0], false)?.to_vec();
+        let max = x.max(&[0], false)?.to_vec();
+        for (f, (lo, hi)) in min.into_iter().zip(max).enumerate() {
+            if lo == hi {
+                mean[f] = lo;
+                std[f] = T::one();
+            } else if std[f] == T::zero() {
+                // A spread so small that its square underflowed.
+                std[f] = T::one();
+            }
+        }
+        let features = &x.dims()[1..];
+        Ok(Standardizer {
+            mean: Tensor::from_vec(mean, features)?,
+            std: Tensor::from_vec(std, features)?,
+        })
     }
 
     /// Statistics given directly (e.g. a data set's published ones).

@@ -200,6 +200,20 @@ fn normalize_rejects_mismatched_statistics_and_channels() {
 }
 
 #[test]
+fn normalize_maps_a_constant_channel_to_zero_and_accepts_empty_images() {
+    // Channel 1 holds 3.3 everywhere: its computed f64 mean is 3.3000000000000003 and its
+    // spread 4.4e-16, which would map it to -1.
+    let x = Tensor::from_fn([7, 2, 1, 1], |i| if i % 2 == 1 { 3.3f64 } else { i as f64 });
+    let norm = Normalize::fit(&x).unwrap();
+    assert_eq!((norm.mean()[1], norm.std()[1]), (3.3, 1.0));
+    let y = norm.apply(&x).unwrap().to_vec();
+    assert!(y.iter().skip(1).step_by(2).all(|&v| v == 0.0), "{y:?}");
+    // Images of zero height or width: an empty batch, not a panic.
+    let empty = norm.apply(&Tensor::zeros([1, 2, 0, 4])).unwrap();
+    assert_eq!(empty.dims(), &[1, 2, 0, 4]);
+}
+
+#[test]
 fn map_inputs_converts_each_batch_and_keeps_the_targets() {
     use scalpel_data::transforms::{to_unit_interval, MapInputs};
     use scalpel_data::{DataLoader, Dataset, TensorDataset};

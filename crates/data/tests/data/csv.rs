@@ -78,6 +78,34 @@ fn a_non_number_names_line_column_and_text() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_part_of_the_first_field() {
+    // Without stripping it, "\u{feff}1" is not a number and the first data row becomes a header.
+    let t = parse_csv::<f64>(b"\xEF\xBB\xBF1,2\n3,4\n", "f", opts(Header::Auto)).unwrap();
+    assert_eq!(t.header, None);
+    assert_eq!(t.values.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
+    let t = parse_csv::<f64>(b"\xEF\xBB\xBFx,y\n3,4\n", "f", opts(Header::Auto)).unwrap();
+    assert_eq!(t.header.unwrap(), vec!["x", "y"]);
+}
+
+#[test]
+fn a_number_beyond_the_float_range_is_an_error_but_written_infinities_are_read() {
+    let e = parse_csv::<f32>(b"1,2\n3,1e40\n", "f", opts(Header::Auto)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "f:2:2: expected a number within the range of f32, found \"1e40\""
+    );
+    let e = parse_csv::<f32>(b"-1e39\n", "f", opts(Header::Auto)).unwrap_err();
+    assert!(matches!(e, DataError::Field { line: 1, .. }), "{e:?}");
+    // In f64, 1e40 is in range.
+    let t = parse_csv::<f64>(b"1,2\n3,1e40\n", "f", opts(Header::Auto)).unwrap();
+    assert_eq!(t.values.to_vec()[3], 1e40);
+    let t = parse_csv::<f32>(b"inf,-Infinity,+inf,NaN\n", "f", opts(Header::Absent)).unwrap();
+    let v = t.values.to_vec();
+    assert_eq!(v[..3], [f32::INFINITY, f32::NEG_INFINITY, f32::INFINITY]);
+    assert!(v[3].is_nan());
+}
+
+#[test]
 fn a_row_with_another_field_count_is_ragged_with_its_line() {
     let e = parse_csv::<f32>(b"x,y\n1,2\n\n3,4,5\n", "f", opts(Header::Auto)).unwrap_err();
     assert!(

@@ -74,6 +74,34 @@ fn standardizer_fits_population_statistics_and_applies_them_to_new_data() {
 }
 
 #[test]
+fn a_constant_feature_maps_to_zero_even_where_its_computed_mean_is_rounded() {
+    // The f64 mean of seven 3.3s is 3.3000000000000003 and their computed std 4.4e-16: without
+    // the constant-feature rule they standardise to -1, and 3.4 to about 2.3e14.
+    let train = Tensor::from_vec(vec![3.3f64; 7], [7, 1]).unwrap();
+    let s = Standardizer::fit(&train).unwrap();
+    assert_eq!(s.mean().to_vec(), vec![3.3]);
+    assert_eq!(s.std().to_vec(), vec![1.0]);
+    assert!(s
+        .transform(&train)
+        .unwrap()
+        .to_vec()
+        .iter()
+        .all(|&v| v == 0.0));
+    let test = Tensor::from_vec(vec![3.4f64], [1, 1]).unwrap();
+    assert!((s.transform(&test).unwrap().to_vec()[0] - 0.1).abs() < 1e-12);
+    // f32 columns whose computed spread is 3e-8 instead of 0.
+    for v in [0.407f32, 0.481] {
+        let train = Tensor::from_vec(vec![v; 3], [3, 1]).unwrap();
+        let z = standardize(&train).unwrap().0;
+        assert!(
+            z.to_vec().iter().all(|&x| x == 0.0),
+            "{v}: {:?}",
+            z.to_vec()
+        );
+    }
+}
+
+#[test]
 fn standardizer_rejects_empty_input_and_mismatched_features() {
     assert!(Standardizer::fit(&Tensor::<f32>::zeros([0, 3])).is_err());
     assert!(Standardizer::fit(&Tensor::<f32>::scalar(1.0)).is_err());

@@ -10,14 +10,21 @@
 //! | `optimizer.json` | the optimizer's state dict (learning rates, step counts, moment buffers) |
 //! | `trainer.json` | [`TrainerCheckpoint`]: epochs done, history, early-stopping and schedule progress, and the training loader's state |
 //!
-//! Each file is written to a temporary name and renamed, `trainer.json` last, so a run killed
-//! while saving leaves the previous checkpoint readable.
+//! The files must come from one save: the weights of one epoch with the optimizer state of
+//! another would resume to a different run, silently. So `trainer.json` records a hash of each
+//! of the other files, and a save writes them as `<name>.next` first, then `trainer.json`
+//! (through a temporary name and a rename), then renames each `<name>.next` over `<name>`.
+//! Loading takes, for each file, whichever of `<name>` and `<name>.next` has the hash that
+//! `trainer.json` records. A run killed at any point of a save thus leaves a checkpoint that
+//! loads whole: the previous one (before `trainer.json` is replaced) or the new one (after).
+//! A file changed since, or damaged, matches neither and is an error that names it.
 //!
 //! The loader's random state needs no generator: [`DataLoader`] derives each epoch's order from
 //! its seed and the epoch number, so the checkpoint stores the next epoch and a fingerprint of
 //! its order, and resuming checks that the loader given to `fit` produces that same order.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use scalpel_data::{DataLoader, Dataset};
 use scalpel_nn::StateDict;
@@ -39,8 +46,8 @@ pub const BEST_FILE: &str = "best.safetensors";
 pub const OPTIMIZER_FILE: &str = "optimizer.json";
 /// The trainer state, [`TrainerCheckpoint`].
 pub const TRAINER_FILE: &str = "trainer.json";
-/// The version of the `trainer.json` format.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the `trainer.json` format (2: with the hashes of the other files).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The state of the training loader at a checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,20 +67,25 @@ pub struct LoaderState {
 impl LoaderState {
     /// The state of `loader` before epoch `next_epoch`.
     pub fn of<D: Dataset + 'static>(loader: &DataLoader<D>, next_epoch: u64) -> Self {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for i in loader.order(next_epoch) {
-            for byte in (i as u64).to_le_bytes() {
-                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-            }
-        }
+        let order = loader
+            .order(next_epoch)
+            .into_iter()
+            .flat_map(|i| (i as u64).to_le_bytes());
         LoaderState {
             samples: loader.dataset().len(),
             batch_size: loader.batch_size(),
             batches_per_epoch: loader.len(),
             next_epoch,
-            order_fingerprint: hash,
+            order_fingerprint: fnv1a(order),
         }
     }
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The contents of `trainer.json`.
@@ -93,6 +105,9 @@ pub struct TrainerCheckpoint {
     pub loader: LoaderState,
     /// True when `best.safetensors` is part of the checkpoint.
     pub has_best: bool,
+    /// The FNV-1a hash of each other file of the checkpoint, by file name; filled in by the
+    /// save.
+    pub files: BTreeMap<String, u64>,
 }
 
 /// Everything read back from a checkpoint folder.
@@ -103,47 +118,92 @@ pub(crate) struct LoadedCheckpoint<T: Float> {
     pub optimizer: OptimizerState<T>,
 }
 
-/// Writes a checkpoint into `dir` (created if needed).
+/// `<dir>/<name>.next`, where a save writes `name` before `trainer.json` refers to it.
+fn next_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.next"))
+}
+
+/// Writes a checkpoint into `dir` (created if needed), in the order the module documentation
+/// gives, filling in `trainer.files`.
 pub(crate) fn save<T: Float + Serialize>(
     dir: &Path,
-    trainer: &TrainerCheckpoint,
+    mut trainer: TrainerCheckpoint,
     model: &StateDict,
     best: Option<&StateDict>,
     optimizer: &OptimizerState<T>,
 ) -> Result<()> {
     create_dir(dir)?;
-    write_atomic(&dir.join(MODEL_FILE), &model.to_safetensors()?)?;
+    let mut files = vec![(MODEL_FILE, model.to_safetensors()?)];
     if let Some(best) = best {
-        write_atomic(&dir.join(BEST_FILE), &best.to_safetensors()?)?;
+        files.push((BEST_FILE, best.to_safetensors()?));
     }
-    write_json(&dir.join(OPTIMIZER_FILE), optimizer)?;
-    write_json(&dir.join(TRAINER_FILE), trainer)
+    files.push((
+        OPTIMIZER_FILE,
+        json_bytes(&dir.join(OPTIMIZER_FILE), optimizer)?,
+    ));
+    trainer.files.clear();
+    for (name, bytes) in &files {
+        write_atomic(&next_path(dir, name), bytes)?;
+        trainer
+            .files
+            .insert(name.to_string(), fnv1a(bytes.iter().copied()));
+    }
+    let path = dir.join(TRAINER_FILE);
+    write_atomic(&path, &json_bytes(&path, &trainer)?)?;
+    for (name, _) in &files {
+        let (from, to) = (next_path(dir, name), dir.join(name));
+        std::fs::rename(&from, &to).map_err(|e| ModelsError::io(&to, e))?;
+    }
+    Ok(())
 }
 
 /// Reads the checkpoint in `dir`.
 pub(crate) fn load<T: Float + DeserializeOwned>(dir: &Path) -> Result<LoadedCheckpoint<T>> {
     let trainer: TrainerCheckpoint = read_json(&dir.join(TRAINER_FILE))?;
-    if trainer.format != FORMAT_VERSION {
-        return Err(ModelsError::Checkpoint {
-            path: dir.to_path_buf(),
-            reason: format!(
-                "trainer.json has format {}, this version reads {FORMAT_VERSION}",
-                trainer.format
-            ),
-        });
-    }
-    let read_dict = |name: &str| -> Result<StateDict> {
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| ModelsError::io(&path, e))?;
-        Ok(StateDict::from_safetensors(&bytes)?)
+    let damaged = |reason: String| ModelsError::Checkpoint {
+        path: dir.to_path_buf(),
+        reason,
     };
-    let model = read_dict(MODEL_FILE)?;
+    if trainer.format != FORMAT_VERSION {
+        return Err(damaged(format!(
+            "trainer.json has format {}, this version reads {FORMAT_VERSION}",
+            trainer.format
+        )));
+    }
+    // The bytes of `name` as `trainer.json` recorded them: from `name`, or from `name.next`
+    // when a save stopped after writing `trainer.json`.
+    let read = |name: &str| -> Result<Vec<u8>> {
+        let expected = *trainer
+            .files
+            .get(name)
+            .ok_or_else(|| damaged(format!("trainer.json records no hash of {name}")))?;
+        let path = dir.join(name);
+        let current = std::fs::read(&path).map_err(|e| ModelsError::io(&path, e));
+        if current
+            .as_ref()
+            .is_ok_and(|b| fnv1a(b.iter().copied()) == expected)
+        {
+            return current;
+        }
+        match std::fs::read(next_path(dir, name)) {
+            Ok(bytes) if fnv1a(bytes.iter().copied()) == expected => Ok(bytes),
+            _ => {
+                current?;
+                Err(damaged(format!(
+                    "{name} is not the file trainer.json was saved with (changed or damaged \
+                     since)"
+                )))
+            }
+        }
+    };
+    let model = StateDict::from_safetensors(&read(MODEL_FILE)?)?;
     let best = if trainer.has_best {
-        Some(read_dict(BEST_FILE)?)
+        Some(StateDict::from_safetensors(&read(BEST_FILE)?)?)
     } else {
         None
     };
-    let optimizer = read_json(&dir.join(OPTIMIZER_FILE))?;
+    let path = dir.join(OPTIMIZER_FILE);
+    let optimizer = from_json(&path, &read(OPTIMIZER_FILE)?)?;
     Ok(LoadedCheckpoint {
         trainer,
         model,
@@ -152,17 +212,21 @@ pub(crate) fn load<T: Float + DeserializeOwned>(dir: &Path) -> Result<LoadedChec
     })
 }
 
-fn write_json<V: Serialize>(path: &Path, value: &V) -> Result<()> {
-    let text = serde_json::to_vec(value).map_err(|source| ModelsError::Json {
+/// `value` as JSON, errors naming `path`.
+fn json_bytes<V: Serialize>(path: &Path, value: &V) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|source| ModelsError::Json {
         path: path.to_path_buf(),
         source,
-    })?;
-    write_atomic(path, &text)
+    })
 }
 
 fn read_json<V: DeserializeOwned>(path: &Path) -> Result<V> {
     let bytes = std::fs::read(path).map_err(|e| ModelsError::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|source| ModelsError::Json {
+    from_json(path, &bytes)
+}
+
+fn from_json<V: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<V> {
+    serde_json::from_slice(bytes).map_err(|source| ModelsError::Json {
         path: path.to_path_buf(),
         source,
     })

@@ -253,8 +253,8 @@ where
     /// # Errors
     /// Missing or unreadable files; a checkpoint for another model (names or shapes, as a
     /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule state in the checkpoint
-    /// without a schedule in the trainer or the other way round. Nothing is loaded into the
-    /// model unless its state dict fits.
+    /// without a schedule in the trainer or the other way round. On any error the model and
+    /// the optimizer are left as they were.
     pub fn resume(&mut self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
         let loaded = checkpoint::load::<T>(dir)?;
@@ -267,10 +267,22 @@ where
                 "the checkpointed run and this trainer differ in having a learning-rate schedule",
             ));
         }
-        self.model.load_state_dict(&loaded.model, true)?;
-        self.optimizer.load_state_dict(&loaded.optimizer)?;
-        if let (Some(s), Some(state)) = (self.scheduler.as_mut(), &loaded.trainer.scheduler) {
-            s.load_state_dict(&mut *self.optimizer, state)?;
+        // The model and optimizer as they were, put back if any part of the checkpoint does
+        // not fit: a failed resume leaves the trainer as it found it.
+        let model_before = self.model.state_dict();
+        let optimizer_before = self.optimizer.state_dict();
+        let restored = (|| -> Result<()> {
+            self.model.load_state_dict(&loaded.model, true)?;
+            self.optimizer.load_state_dict(&loaded.optimizer)?;
+            if let (Some(s), Some(state)) = (self.scheduler.as_mut(), &loaded.trainer.scheduler) {
+                s.load_state_dict(&mut *self.optimizer, state)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = restored {
+            self.model.load_state_dict(&model_before, true)?;
+            self.optimizer.load_state_dict(&optimizer_before)?;
+            return Err(e);
         }
         self.history = loaded.trainer.history;
         self.stopping = loaded.trainer.early_stopping;
@@ -288,7 +300,8 @@ where
     /// [`ModelsError::NonFinite`] when the loss becomes NaN or infinite;
     /// [`ModelsError::InvalidArgument`] when a loader yields no batches (its mean loss would
     /// be meaningless), when early stopping has a patience of 0 or a negative or non-finite
-    /// `min_delta`, or when it watches validation figures and `val` is `None`;
+    /// `min_delta`, when it watches validation figures and `val` is `None`, or when it
+    /// watches validation accuracy and the criterion has none (after the first epoch);
     /// [`ModelsError::Checkpoint`] when resuming with a training loader that
     /// differs from the checkpointed run's (data set size, batch size or shuffle seed).
     pub fn fit<D>(&mut self, train: &DataLoader<D>, val: Option<&DataLoader<D>>) -> Result<History>
@@ -360,7 +373,15 @@ where
                     Monitor::ValAccuracy => metrics.val_accuracy,
                     Monitor::TrainLoss => Some(metrics.train_loss),
                 }
-                .unwrap_or(f64::NAN);
+                .ok_or_else(|| {
+                    ModelsError::arg(
+                        "Trainer::fit",
+                        format!(
+                            "early stopping watches {}, but the criterion reports no accuracy",
+                            rule.monitor.name()
+                        ),
+                    )
+                })?;
                 if self.stopping.update(&rule, metrics.epoch, value) && rule.restore_best {
                     self.best = Some(self.model.state_dict());
                 }
@@ -469,10 +490,11 @@ where
                 scheduler: self.scheduler.as_ref().map(|s| s.state_dict()),
                 loader: LoaderState::of(train, epochs_done as u64),
                 has_best: self.best.is_some(),
+                files: Default::default(),
             };
             checkpoint::save(
                 &dir.join(CHECKPOINT_DIR),
-                &state,
+                state,
                 &self.model.state_dict(),
                 self.best.as_ref(),
                 &self.optimizer.state_dict(),

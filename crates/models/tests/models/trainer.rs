@@ -8,7 +8,8 @@ use scalpel_autograd::{is_grad_enabled, Var};
 use scalpel_data::{synthetic, DataLoader, TensorDataset};
 use scalpel_models::trainer::{LoaderState, TrainerCheckpoint, METRICS_HEADER};
 use scalpel_models::{
-    Criterion, CrossEntropyLoss, EarlyStopping, Mlp, ModelsError, Progress, Result, Trainer,
+    Criterion, CrossEntropyLoss, EarlyStopping, MSELoss, Mlp, ModelsError, Monitor, Progress,
+    Result, Trainer,
 };
 use scalpel_nn::{Module, Sequential, StateDict, StateTensor};
 use scalpel_optim::{Adam, AdamConfig, CosineAnnealingLR, Sgd, SgdConfig};
@@ -58,7 +59,7 @@ fn run(
     model: &Sequential,
     epochs: usize,
     dir: &Path,
-    resume: bool,
+    resume: Option<usize>,
     loader: &DataLoader<TensorDataset>,
 ) -> Result<scalpel_models::History> {
     let mut opt = Adam::new(
@@ -75,8 +76,8 @@ fn run(
         .scheduler(schedule)
         .progress(Progress::Silent)
         .run_dir(dir);
-    if resume {
-        assert_eq!(trainer.resume(dir.join("checkpoint"))?, 2);
+    if let Some(done) = resume {
+        assert_eq!(trainer.resume(dir.join("checkpoint"))?, done);
     }
     let val = spiral_loader(99, 0, 64);
     trainer.fit(loader, Some(&val))
@@ -86,15 +87,15 @@ fn run(
 fn resuming_from_a_checkpoint_gives_bit_for_bit_the_uninterrupted_run() {
     let straight_dir = scratch("straight");
     let straight = network(1);
-    run(&straight, 4, &straight_dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    run(&straight, 4, &straight_dir, None, &spiral_loader(0, 5, 16)).unwrap();
 
     let split_dir = scratch("split");
     let first = network(1);
-    run(&first, 2, &split_dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    run(&first, 2, &split_dir, None, &spiral_loader(0, 5, 16)).unwrap();
     drop(first);
     // Fresh objects: another initialisation, a new loader and trainer; only the files carry over.
     let second = network(12345);
-    let history = run(&second, 4, &split_dir, true, &spiral_loader(0, 5, 16)).unwrap();
+    let history = run(&second, 4, &split_dir, Some(2), &spiral_loader(0, 5, 16)).unwrap();
 
     assert_eq!(history.epochs.len(), 4);
     assert_eq!(bits(&straight.state_dict()), bits(&second.state_dict()));
@@ -103,13 +104,94 @@ fn resuming_from_a_checkpoint_gives_bit_for_bit_the_uninterrupted_run() {
     assert_eq!(csv.lines().count(), 5);
 }
 
+/// The run folder of a 2-epoch run, and the checkpoint folder of the same run after 3 epochs.
+fn checkpoints_after_2_and_3_epochs(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    run(&network(1), 2, &dir, None, &spiral_loader(0, 5, 16)).unwrap();
+    let later = scratch(&format!("{name}_later"));
+    run(&network(1), 3, &later, None, &spiral_loader(0, 5, 16)).unwrap();
+    (dir, later.join("checkpoint"))
+}
+
+/// Resumes the run in `dir` (`done` epochs saved) to 4 epochs and compares it with an
+/// uninterrupted 4-epoch run.
+fn assert_resumes_to_the_uninterrupted_run(dir: &Path, done: usize) {
+    let straight = network(1);
+    let name = dir.file_name().unwrap().to_string_lossy();
+    let straight_dir = scratch(&format!("{name}_straight"));
+    run(&straight, 4, &straight_dir, None, &spiral_loader(0, 5, 16)).unwrap();
+    let resumed = network(777);
+    run(&resumed, 4, dir, Some(done), &spiral_loader(0, 5, 16)).unwrap();
+    assert_eq!(bits(&straight.state_dict()), bits(&resumed.state_dict()));
+}
+
+#[test]
+fn a_save_interrupted_before_trainer_json_resumes_from_the_previous_checkpoint() {
+    let (dir, later) = checkpoints_after_2_and_3_epochs("cut_before");
+    // The save of epoch 3 wrote its new files under `.next` names, then stopped.
+    let cp = dir.join("checkpoint");
+    for f in ["model.safetensors", "optimizer.json"] {
+        std::fs::copy(later.join(f), cp.join(format!("{f}.next"))).unwrap();
+    }
+    assert_resumes_to_the_uninterrupted_run(&dir, 2);
+}
+
+#[test]
+fn a_save_interrupted_after_trainer_json_resumes_from_the_new_checkpoint() {
+    let (dir, later) = checkpoints_after_2_and_3_epochs("cut_after");
+    // The save of epoch 3 replaced trainer.json and renamed the model, not yet the optimizer.
+    let cp = dir.join("checkpoint");
+    for f in ["trainer.json", "model.safetensors"] {
+        std::fs::copy(later.join(f), cp.join(f)).unwrap();
+    }
+    std::fs::copy(later.join("optimizer.json"), cp.join("optimizer.json.next")).unwrap();
+    assert_resumes_to_the_uninterrupted_run(&dir, 3);
+}
+
+#[test]
+fn weights_from_another_save_are_an_error_naming_the_file_and_change_nothing() {
+    let (dir, later) = checkpoints_after_2_and_3_epochs("mixed");
+    let cp = dir.join("checkpoint");
+    std::fs::copy(
+        later.join("model.safetensors"),
+        cp.join("model.safetensors"),
+    )
+    .unwrap();
+    let model = network(5);
+    let before = bits(&model.state_dict());
+    let e = run(&model, 4, &dir, Some(2), &spiral_loader(0, 5, 16)).unwrap_err();
+    assert!(matches!(e, ModelsError::Checkpoint { .. }), "{e}");
+    assert!(e.to_string().contains("model.safetensors"), "{e}");
+    assert_eq!(before, bits(&model.state_dict()));
+}
+
+#[test]
+fn a_resume_that_fails_on_the_optimizer_leaves_the_model_as_it_was() {
+    let (dir, _) = checkpoints_after_2_and_3_epochs("wrong_optimizer");
+    let model = network(6);
+    let before = bits(&model.state_dict());
+    // The checkpoint holds Adam's state; this trainer has SGD (and no schedule, which the
+    // checkpoint has: drop the schedule from trainer.json so that the optimizer is reached).
+    let path = dir.join("checkpoint/trainer.json");
+    let mut state: TrainerCheckpoint =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    state.scheduler = None;
+    std::fs::write(&path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let opt = Sgd::new(model.parameters(), SgdConfig::default()).unwrap();
+    let mut trainer = Trainer::new(&model, opt, CrossEntropyLoss).progress(Progress::Silent);
+    let e = trainer.resume(dir.join("checkpoint")).unwrap_err();
+    assert!(!matches!(e, ModelsError::Checkpoint { .. }), "{e}");
+    drop(trainer);
+    assert_eq!(before, bits(&model.state_dict()));
+}
+
 #[test]
 fn resuming_with_another_shuffle_seed_is_an_error() {
     let dir = scratch("wrong_loader");
     let model = network(1);
-    run(&model, 2, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    run(&model, 2, &dir, None, &spiral_loader(0, 5, 16)).unwrap();
     let fresh = network(2);
-    let e = run(&fresh, 4, &dir, true, &spiral_loader(0, 6, 16)).unwrap_err();
+    let e = run(&fresh, 4, &dir, Some(2), &spiral_loader(0, 6, 16)).unwrap_err();
     assert!(matches!(e, ModelsError::Checkpoint { .. }), "{e}");
     assert!(e.to_string().contains("shuffle seed"), "{e}");
 }
@@ -118,7 +200,7 @@ fn resuming_with_another_shuffle_seed_is_an_error() {
 fn the_checkpoint_records_the_epoch_the_loader_and_the_history() {
     let dir = scratch("checkpoint_files");
     let model = network(3);
-    run(&model, 2, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    run(&model, 2, &dir, None, &spiral_loader(0, 5, 16)).unwrap();
     let cp = dir.join("checkpoint");
     for f in ["model.safetensors", "optimizer.json", "trainer.json"] {
         assert!(cp.join(f).is_file(), "{f}");
@@ -209,6 +291,28 @@ fn early_stopping_on_validation_figures_needs_a_validation_loader() {
         .progress(Progress::Silent);
     let e = trainer.fit(&spiral_loader(0, 1, 30), None).unwrap_err();
     assert!(e.to_string().contains("no validation loader"), "{e}");
+}
+
+#[test]
+fn early_stopping_on_an_accuracy_the_criterion_lacks_is_an_error_not_a_silent_stop() {
+    let model: Sequential = Mlp::new(&[2, 3]).build(&mut Rng::seed(0)).unwrap();
+    let opt = Sgd::new(model.parameters(), SgdConfig::default()).unwrap();
+    let (x, _) = synthetic::spiral(20, 3, &mut Rng::seed(1)).unwrap();
+    let y = Tensor::<f32>::zeros([x.dims()[0], 3]);
+    let data = TensorDataset::new(x, y).unwrap();
+    let (train, val) = (
+        DataLoader::new(data.clone(), 16).unwrap(),
+        DataLoader::new(data, 16).unwrap(),
+    );
+    let mut trainer = Trainer::new(&model, opt, MSELoss)
+        .epochs(10)
+        .early_stopping(EarlyStopping::new(3).monitor(Monitor::ValAccuracy))
+        .progress(Progress::Silent);
+    let e = trainer.fit(&train, Some(&val)).unwrap_err();
+    assert!(
+        e.to_string().contains("val_acc") && e.to_string().contains("no accuracy"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -367,7 +471,7 @@ fn the_well_formedness_check_rejects_broken_xml() {
 fn a_run_folder_gets_a_metrics_csv_and_well_formed_curves() {
     let dir = scratch("run_files");
     let model = network(5);
-    run(&model, 3, &dir, false, &spiral_loader(0, 5, 16)).unwrap();
+    run(&model, 3, &dir, None, &spiral_loader(0, 5, 16)).unwrap();
 
     let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
     let mut lines = csv.lines();

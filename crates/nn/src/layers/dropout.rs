@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
-use scalpel_tensor::{Float, Tensor};
+use scalpel_tensor::{Float, Tensor, TensorError};
 
 use crate::module::{Module, TrainingFlag};
 
@@ -63,6 +63,11 @@ impl Dropout {
 /// # Errors
 /// `p` outside `[0, 1]`.
 pub fn dropout<T: Float>(x: &Var<T>, p: f64, training: bool, rng: &mut Rng) -> Result<Var<T>> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(
+            TensorError::arg("dropout", format!("drop probability {p} is outside [0, 1]")).into(),
+        );
+    }
     if !training || p == 0.0 {
         return Ok(x.clone());
     }

@@ -225,6 +225,9 @@ pub(super) fn class_rows<T: Float>(
         .into());
     }
     let classes = dims[class_axis];
+    if classes == 0 {
+        return Err(TensorError::shape(op, &input.shape(), "the class axis is empty").into());
+    }
     let targets = target.to_vec();
     for &y in &targets {
         if Some(y) != ignore_index && !(0..classes as i64).contains(&y) {

@@ -7,7 +7,8 @@ use super::{check_same_shape, reduce, Reduction};
 
 /// Point-wise KL divergence t·(ln t − input) with `input` the *log*-probabilities of the model
 /// and `target` t the probabilities of the reference (PyTorch's `kl_div`), reduced; terms with
-/// t = 0 count 0. With `log_target` the target is given as log-probabilities too:
+/// t = 0 count 0, and a negative or NaN target gives NaN (not a silent 0), as in PyTorch. With
+/// `log_target` the target is given as log-probabilities too:
 /// eᵗ·(t − input).
 ///
 /// Use `Reduction::BatchMean` for the divergence per sample (`Mean` divides by every element,
@@ -25,13 +26,13 @@ pub fn kl_div<T: Float>(
     let pointwise = if log_target {
         target.exp()?.mul(&target.sub(input)?)?
     } else {
-        let positive = target.value().gt_scalar(T::zero());
+        let nonzero = target.value().ne_scalar(T::zero());
         let one = Var::constant(Tensor::scalar(T::one()));
         let zero = Var::constant(Tensor::scalar(T::zero()));
         // ln of 1 where t = 0, so that neither the value nor the gradient sees ln 0
-        let safe_target = Var::where_(&positive, target, &one)?;
+        let safe_target = Var::where_(&nonzero, target, &one)?;
         let terms = target.mul(&safe_target.ln()?.sub(input)?)?;
-        Var::where_(&positive, &terms, &zero)?
+        Var::where_(&nonzero, &terms, &zero)?
     };
     reduce(pointwise, reduction)
 }

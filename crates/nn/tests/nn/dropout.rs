@@ -56,3 +56,22 @@ fn dropout_gradcheck_with_a_fixed_mask() {
         &[rand(1, &[4, 5])],
     );
 }
+
+#[test]
+fn functional_dropout_checks_p_in_evaluation_too() {
+    use scalpel_nn::functional::dropout;
+    use scalpel_tensor::random::Rng;
+    let x = Var::constant(Tensor::<f32>::ones([2, 2]));
+    let mut rng = Rng::seed(1);
+    for (p, training) in [(1.5, false), (1.5, true), (-0.5, true), (f64::NAN, false)] {
+        let err = dropout(&x, p, training, &mut rng).unwrap_err().to_string();
+        assert!(
+            err.contains("dropout") && err.contains("drop probability"),
+            "p {p}, training {training}: {err}"
+        );
+    }
+    assert_eq!(
+        dropout(&x, 0.5, false, &mut rng).unwrap().value(),
+        x.value()
+    );
+}

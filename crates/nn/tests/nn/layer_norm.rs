@@ -27,6 +27,27 @@ fn layer_norm_rejects_mismatched_trailing_axes() {
 }
 
 #[test]
+fn functional_layer_norm_rejects_affine_parameters_that_only_broadcast() {
+    let x = Var::constant(Tensor::<f64>::ones([2, 4]));
+    // A bias (3, 1, 4) would broadcast the output to (3, 2, 4); a weight (1,) would scale all.
+    let bias = Var::constant(Tensor::zeros([3, 1, 4]));
+    let err = layer_norm(&x, &[4], None, Some(&bias), 1e-5)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("layer_norm") && err.contains("bias"), "{err}");
+    let weight = Var::constant(Tensor::from_vec1(vec![2.0]));
+    let err = layer_norm(&x, &[4], Some(&weight), None, 1e-5)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("layer_norm") && err.contains("weight"),
+        "{err}"
+    );
+    let weight = Var::constant(Tensor::ones([4]));
+    assert!(layer_norm(&x, &[4], Some(&weight), Some(&weight), 1e-5).is_ok());
+}
+
+#[test]
 fn layer_norm_gradcheck_in_x_weight_and_bias() {
     assert_gradcheck(
         |v| layer_norm(&v[0], &[4], Some(&v[1]), Some(&v[2]), 1e-5),

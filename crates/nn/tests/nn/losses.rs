@@ -497,6 +497,21 @@ fn cross_entropy_rejects_bad_classes_and_shapes() {
     assert!(err.contains("cross_entropy") && err.contains('3'), "{err}");
     assert!(cross_entropy(&x, &Tensor::from_vec1(vec![0, 1, 2]), Reduction::Mean).is_err());
     assert!(nll_loss(&x, &Tensor::from_vec1(vec![-1, 0]), Reduction::Mean).is_err());
+    // No classes at all, every sample ignored: an error naming the op, not a panic.
+    let empty = Var::parameter(Tensor::<f64>::zeros([2, 0]));
+    let ignored = Tensor::from_vec1(vec![-100i64, -100]);
+    let options = CrossEntropyOptions {
+        ignore_index: Some(-100),
+        ..Default::default()
+    };
+    let err = cross_entropy_with(&empty, &ignored, &options).unwrap_err();
+    assert!(err.to_string().contains("cross_entropy"), "{err}");
+    let options = NllOptions {
+        ignore_index: Some(-100),
+        ..Default::default()
+    };
+    let err = nll_loss_with(&empty, &ignored, &options).unwrap_err();
+    assert!(err.to_string().contains("nll_loss"), "{err}");
 }
 
 #[test]
@@ -532,6 +547,18 @@ fn kl_div_takes_log_probabilities_and_counts_zero_targets_as_zero() {
     )
     .remove(0);
     assert_close(&g, &target.value().neg(), 1e-12);
+}
+
+#[test]
+fn kl_div_of_a_negative_or_nan_target_is_nan_not_zero() {
+    let input = Var::constant(Tensor::from_vec1(vec![-1.0f64, -1.0, -1.0]));
+    let target = Var::constant(Tensor::from_vec1(vec![-0.5, f64::NAN, 0.0]));
+    let per = kl_div(&input, &target, Reduction::None, false)
+        .unwrap()
+        .value()
+        .to_vec();
+    assert!(per[0].is_nan() && per[1].is_nan(), "{per:?}");
+    assert_eq!(per[2], 0.0);
 }
 
 #[test]

@@ -45,7 +45,8 @@ impl<T: Float> LayerNorm<T> {
 /// have that shape.
 ///
 /// # Errors
-/// When the trailing axes of `x` are not `normalized_shape`.
+/// When the trailing axes of `x` are not `normalized_shape`, or `weight` or `bias` has another
+/// shape.
 pub fn layer_norm<T: Float>(
     x: &Var<T>,
     normalized_shape: &[usize],
@@ -63,6 +64,17 @@ pub fn layer_norm<T: Float>(
             "the input's trailing axes must equal normalized_shape",
         )
         .into());
+    }
+    for (name, affine) in [("weight", weight), ("bias", bias)] {
+        if let Some(a) = affine.filter(|a| a.dims() != normalized_shape) {
+            return Err(TensorError::mismatch(
+                "layer_norm",
+                &a.shape(),
+                &Shape::from(normalized_shape),
+                format!("{name} must have shape normalized_shape"),
+            )
+            .into());
+        }
     }
     let axes: Vec<isize> = (dims.len() - k..dims.len()).map(|a| a as isize).collect();
     let centred = x.sub(&x.mean(&axes, true)?)?;
