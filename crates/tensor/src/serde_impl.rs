@@ -110,7 +110,10 @@ fn check_dtype<T: Element, E: de::Error>(dtype: DType) -> Result<DType, E> {
 fn build<T: Element, E: de::Error>(shape: Shape, data: Vec<T>) -> Result<Tensor<T>, E> {
     let count = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     match count {
-        Some(n) if n == data.len() => Ok(Tensor::from_vec_unchecked(data, shape)),
+        Some(n) if n == data.len() => match shape.check_addressable("deserialize") {
+            Ok(()) => Ok(Tensor::from_vec_unchecked(data, shape)),
+            Err(e) => Err(E::custom(e)),
+        },
         Some(n) => Err(E::custom(TensorError::ElementCount {
             op: "deserialize",
             shape: Box::new(shape),

@@ -44,14 +44,43 @@ impl Shape {
         &mut self.0
     }
     /// Row-major (C order) strides of a contiguous tensor of this shape.
+    ///
+    /// # Panics
+    /// When the shape is too large to lay out (see [`check_addressable`](Self::check_addressable));
+    /// the constructors that return a `Result` check that first.
     pub fn contiguous_strides(&self) -> SmallVec<[isize; 6]> {
         let mut strides: SmallVec<[isize; 6]> = SmallVec::from_elem(0, self.rank());
         let mut acc = 1isize;
         for i in (0..self.rank()).rev() {
             strides[i] = acc;
-            acc *= self.0[i] as isize;
+            acc = isize::try_from(self.0[i])
+                .ok()
+                .and_then(|d| acc.checked_mul(d))
+                .unwrap_or_else(|| panic!("shape {self} is too large to lay out"));
         }
         strides
+    }
+
+    /// Checks that a tensor of this shape can be laid out: its sizes, with zeros counted as 1,
+    /// multiply to at most `isize::MAX`, so that every stride and offset fits an `isize`. A
+    /// shape such as `[0, 2⁶², 8]` holds no elements but has no strides.
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidShape`] naming `op`.
+    pub fn check_addressable(&self, op: &'static str) -> Result<()> {
+        let fits = self.0.iter().try_fold(1isize, |acc, &d| {
+            isize::try_from(d.max(1))
+                .ok()
+                .and_then(|d| acc.checked_mul(d))
+        });
+        match fits {
+            Some(_) => Ok(()),
+            None => Err(TensorError::shape(
+                op,
+                self,
+                "its sizes multiply past isize::MAX: too large to lay out",
+            )),
+        }
     }
 
     /// Resolves a possibly negative axis (`-1` is the last) against this shape's rank.

@@ -25,7 +25,8 @@ impl<T: Element> Tensor<T> {
     /// A tensor owning `data` laid out row-major in `shape`.
     ///
     /// # Errors
-    /// [`TensorError::ElementCount`] when `data.len()` differs from the shape's element count.
+    /// [`TensorError::ElementCount`] when `data.len()` differs from the shape's element count;
+    /// [`TensorError::InvalidShape`] for a shape too large to lay out (such as `[0, 2⁶², 8]`).
     pub fn from_vec(data: Vec<T>, shape: impl Into<Shape>) -> Result<Self> {
         let shape = shape.into();
         if data.len() != shape.numel() {
@@ -36,6 +37,7 @@ impl<T: Element> Tensor<T> {
                 shape: Box::new(shape),
             });
         }
+        shape.check_addressable("from_vec")?;
         Ok(Self::from_vec_unchecked(data, shape))
     }
     /// Like [`from_vec`](Self::from_vec) for callers that computed `data` from `shape`.
@@ -319,20 +321,35 @@ impl<T: Numeric> Tensor<T> {
     /// `[start, start+step, …]` up to but excluding `end`, like `numpy.arange`.
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign.
+    /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign, when a bound
+    /// or the step is not finite, or when the range has more elements than a buffer can hold.
     pub fn arange(start: T, end: T, step: T) -> Result<Self> {
         let (s, e, st) = (
             start.to_f64_lossy(),
             end.to_f64_lossy(),
             step.to_f64_lossy(),
         );
+        if !(s.is_finite() && e.is_finite() && st.is_finite()) {
+            return Err(TensorError::arg(
+                "arange",
+                format!("start {start}, end {end} and step {step} must be finite"),
+            ));
+        }
         if st == 0.0 || (e - s) * st < 0.0 {
             return Err(TensorError::arg(
                 "arange",
                 format!("step {step} cannot go from {start} to {end}"),
             ));
         }
-        let n = ((e - s) / st).ceil().max(0.0) as usize;
+        let n = ((e - s) / st).ceil().max(0.0);
+        let most = (isize::MAX as usize / std::mem::size_of::<T>().max(1)) as f64;
+        if n >= most {
+            return Err(TensorError::arg(
+                "arange",
+                format!("{start} to {end} by {step} is {n} elements, more than a buffer holds"),
+            ));
+        }
+        let n = n as usize;
         let data = if matches!(T::DTYPE, DType::F32 | DType::F64) {
             // start + i·step, each rounded once, as numpy does: adding the step n times would
             // pile up n roundings (0.1 steps to 10 in f32 ended at 9.900002).

@@ -21,9 +21,13 @@ impl<T: Element> Tensor<T> {
     /// tensors), otherwise a contiguous copy, like PyTorch's `reshape`.
     ///
     /// # Errors
-    /// [`TensorError::ElementCount`] when the element counts differ.
+    /// [`TensorError::ElementCount`] when the element counts differ; [`TensorError::InvalidShape`]
+    /// for a shape too large to lay out (see [`Shape::check_addressable`]).
     pub fn reshape(&self, shape: impl Into<Shape>) -> Result<Tensor<T>> {
         let shape = shape.into();
+        if shape.numel() == self.numel() {
+            shape.check_addressable("reshape")?;
+        }
         match self.view(shape.clone()) {
             Ok(v) => Ok(v),
             Err(TensorError::ElementCount { .. }) => Err(TensorError::ElementCount {
@@ -60,6 +64,7 @@ impl<T: Element> Tensor<T> {
                 shape: Box::new(shape),
             });
         }
+        shape.check_addressable("view")?;
         if self.is_contiguous() {
             let strides = shape.contiguous_strides();
             return Ok(self.with_layout(Layout::from_parts(shape, strides, self.layout.offset)));
@@ -330,11 +335,13 @@ pub(crate) fn broadcast_layout(op: &'static str, src: &Layout, shape: &Shape) ->
 
 /// Resolves a shape with at most one `-1` against an element count.
 pub(crate) fn infer_shape(op: &'static str, from: &Shape, dims: &[isize]) -> Result<Shape> {
-    let known: usize = dims
+    let known = dims
         .iter()
         .filter(|&&d| d >= 0)
-        .map(|&d| d as usize)
-        .product();
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d as usize))
+        .ok_or_else(|| {
+            TensorError::arg(op, format!("{dims:?}: the sizes multiply past usize::MAX"))
+        })?;
     let infer: Vec<usize> = (0..dims.len()).filter(|&i| dims[i] < 0).collect();
     if infer.len() > 1 || dims.iter().any(|&d| d < -1) {
         return Err(TensorError::arg(

@@ -5,6 +5,7 @@ mod book_conv_fixtures;
 mod common;
 mod conv_props;
 mod elementwise_props;
+mod huge_sizes;
 mod index_props;
 mod matmul_props;
 mod pool_props;

@@ -86,6 +86,7 @@ impl Geometry {
                 ),
             ));
         };
+        check_sizes(op, input, &[n, c, oh, ow, kernel.0, kernel.1])?;
         Ok(Geometry {
             n,
             c,
@@ -149,6 +150,11 @@ impl Geometry {
                 self.c / groups
             ));
         }
+        check_sizes(
+            op,
+            input,
+            &[self.n, o, self.oh, self.ow, cg, self.kh, self.kw],
+        )?;
         self.o = o;
         Ok(self)
     }
@@ -223,5 +229,23 @@ impl Geometry {
         (0..oh)
             .step_by(step)
             .map(move |r0| (r0, (r0 + step).min(oh)))
+    }
+}
+
+/// Checks that `sizes` (zeros counted as 1) multiply to at most `isize::MAX`, so that every
+/// product of some of them (output and column-matrix lengths, multiply-adds) fits: huge
+/// padding or strides could otherwise make them wrap.
+fn check_sizes(op: &'static str, input: &Shape, sizes: &[usize]) -> Result<()> {
+    let fits = sizes.iter().try_fold(1usize, |acc, &d| {
+        acc.checked_mul(d.max(1))
+            .filter(|&p| p <= isize::MAX as usize)
+    });
+    match fits {
+        Some(_) => Ok(()),
+        None => Err(TensorError::shape(
+            op,
+            input,
+            format!("the output and its products ({sizes:?}) are too large to compute"),
+        )),
     }
 }

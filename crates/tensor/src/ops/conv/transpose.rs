@@ -134,9 +134,15 @@ fn transposed_output_shape<T: Float>(
             p.groups
         ));
     }
+    // (x − 1)·s + d·(k − 1) + extra + 1 − 2·pad, None when it is not positive or overflows.
     let len = |x: usize, s: usize, pad: usize, d: usize, k: usize, extra: usize| {
-        let full =
-            (x.checked_sub(1)? * s + d * k.checked_sub(1)? + extra + 1).checked_sub(2 * pad)?;
+        let full = x
+            .checked_sub(1)?
+            .checked_mul(s)?
+            .checked_add(d.checked_mul(k.checked_sub(1)?)?)?
+            .checked_add(extra)?
+            .checked_add(1)?
+            .checked_sub(pad.checked_mul(2)?)?;
         (full > 0).then_some(full)
     };
     match (
@@ -145,7 +151,7 @@ fn transposed_output_shape<T: Float>(
     ) {
         (Some(oh), Some(ow)) => Ok(Shape::new(&[n, cout_g * p.groups, oh, ow])),
         _ => fail(format!(
-            "an input of {h}×{w} with padding {:?} gives an empty output",
+            "an input of {h}×{w} with padding {:?} gives an empty output (or one too large to compute)",
             p.padding
         )),
     }

@@ -42,9 +42,12 @@ impl<T: Element> Tensor<T> {
                     format!("shapes must agree on every axis but {ax}"),
                 ));
             }
-            dims[ax] += t.dims()[ax];
+            dims[ax] = dims[ax].checked_add(t.dims()[ax]).ok_or_else(|| {
+                TensorError::arg(op, format!("the sizes along axis {ax} add past usize::MAX"))
+            })?;
         }
         let shape = Shape::new(&dims);
+        shape.check_addressable(op)?;
         let out_layout = Layout::contiguous(shape.clone());
         let mut out = vec![T::default(); shape.numel()];
         // Each input fills a slab of the output: the output layout narrowed along `axis`.

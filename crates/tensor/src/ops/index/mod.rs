@@ -75,8 +75,7 @@ fn copy_into<T: Element>(dst: &mut [T], dst_layout: &Layout, src: &[T], src_layo
 
 /// The shape `dims`, or an error naming `op` when its element count overflows `usize`.
 fn checked_shape(op: &'static str, dims: &[usize]) -> Result<Shape> {
-    dims.iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .map(|_| Shape::new(dims))
-        .ok_or_else(|| TensorError::arg(op, format!("shape {dims:?} has too many elements")))
+    let shape = Shape::new(dims);
+    shape.check_addressable(op)?;
+    Ok(shape)
 }

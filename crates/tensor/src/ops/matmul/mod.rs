@@ -151,7 +151,6 @@ fn matmul_impl<T: Float>(op: &'static str, a: &Tensor<T>, b: &Tensor<T>) -> Resu
     } else {
         b
     };
-    let out = batched::product(lhs, rhs, &batch);
     let mut dims: Dims = batch.dims().into();
     if ra > 1 {
         dims.push(a.dims()[ra - 2]);
@@ -159,7 +158,12 @@ fn matmul_impl<T: Float>(op: &'static str, a: &Tensor<T>, b: &Tensor<T>) -> Resu
     if rb > 1 {
         dims.push(b.dims()[rb - 1]);
     }
-    Ok(Tensor::from_vec_unchecked(out, Shape::from(dims)))
+    let shape = Shape::from(dims);
+    if shape.check_addressable(op).is_err() {
+        return Err(fail(format!("the product's shape {shape} is too large")));
+    }
+    let out = batched::product(lhs, rhs, &batch);
+    Ok(Tensor::from_vec_unchecked(out, shape))
 }
 
 /// The batch dimensions of an operand: all but the last two (none for a 1-D operand).

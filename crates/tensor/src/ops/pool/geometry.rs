@@ -52,6 +52,10 @@ impl PoolGeometry {
             ));
         }
         let (h, w) = (input[2], input[3]);
+        if h == 0 || w == 0 {
+            // Windows would then hold padding only (PyTorch refuses such input too).
+            return Err(TensorError::shape(op, input, "input planes are empty"));
+        }
         let out = conv_output_len(h, kernel.0, stride.0, padding.0, 1)
             .zip(conv_output_len(w, kernel.1, stride.1, padding.1, 1));
         let Some((oh, ow)) = out else {

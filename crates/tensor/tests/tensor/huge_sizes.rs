@@ -1,0 +1,101 @@
+//! Shapes and parameters whose sizes overflow: typed errors that name the op, never a panic or
+//! a wrapped size. Also the empty pooling plane, and ranges that cannot be laid out.
+
+use scalpel_tensor::ops::conv::{Conv2dParams, ConvTranspose2dParams};
+use scalpel_tensor::{Tensor, TensorError};
+
+/// The error's text names `op`.
+fn names(e: TensorError, op: &str) {
+    assert!(e.to_string().contains(op), "{op}: {e}");
+}
+
+#[test]
+fn an_empty_shape_too_large_to_lay_out_is_an_error_not_a_panic() {
+    // No elements, but the stride of the first axis would be 2⁶⁵.
+    let e = Tensor::<f32>::from_vec(vec![], [0, 1 << 62, 8]).unwrap_err();
+    assert!(matches!(e, TensorError::InvalidShape { .. }), "{e}");
+    names(e, "from_vec");
+    // A shape that can be laid out, with its zero anywhere, is fine.
+    assert_eq!(
+        Tensor::<f32>::from_vec(vec![], [0, 1 << 20, 8])
+            .unwrap()
+            .dims(),
+        &[0, 1 << 20, 8]
+    );
+    let empty = Tensor::<f32>::zeros([0]);
+    names(empty.reshape([0, 1 << 62, 8]).unwrap_err(), "reshape");
+    names(empty.view([0, 1 << 62, 8]).unwrap_err(), "view");
+    names(
+        empty.reshape_infer(&[1 << 40, 1 << 40, -1]).unwrap_err(),
+        "reshape",
+    );
+    let e = Tensor::<f32>::zeros([0, 1, 1])
+        .pad(&[(0, 0), (1 << 40, 0), (1 << 40, 0)], 0.0)
+        .unwrap_err();
+    names(e, "pad");
+    let json = r#"{"dtype":"F32","shape":[0,4611686018427387904,8],"data":[]}"#;
+    let e = serde_json::from_str::<Tensor<f32>>(json).unwrap_err();
+    assert!(e.to_string().contains("deserialize"), "{e}");
+}
+
+#[test]
+fn products_and_concatenations_past_the_address_space_are_errors() {
+    let (a, b) = (
+        Tensor::<f32>::zeros([1 << 32, 0]),
+        Tensor::zeros([0, 1 << 32]),
+    );
+    names(a.matmul(&b).unwrap_err(), "matmul");
+    let wide = Tensor::<f32>::zeros([0, 1 << 62]);
+    let five = [&wide, &wide, &wide, &wide, &wide];
+    names(Tensor::concat(&five, 1).unwrap_err(), "concat");
+}
+
+#[test]
+fn convolution_sizes_that_overflow_are_errors() {
+    let (x, w) = (
+        Tensor::<f32>::ones([1, 1, 3, 3]),
+        Tensor::ones([1, 1, 3, 3]),
+    );
+    let params = Conv2dParams {
+        padding: (1 << 40, 1 << 40),
+        ..Default::default()
+    };
+    names(x.conv2d(&w, None, params).unwrap_err(), "conv2d");
+    let params = ConvTranspose2dParams {
+        stride: (usize::MAX / 2, 1),
+        ..Default::default()
+    };
+    names(
+        x.conv_transpose2d(&w, None, params).unwrap_err(),
+        "conv_transpose2d",
+    );
+}
+
+#[test]
+fn pooling_an_empty_plane_is_an_error() {
+    // With padding, windows over a plane of height 0 would hold padding only.
+    let x = Tensor::<f32>::zeros([1, 1, 0, 2]);
+    names(
+        x.max_pool2d((2, 2), (2, 2), (1, 1)).unwrap_err(),
+        "max_pool2d",
+    );
+    names(
+        x.avg_pool2d((2, 2), (2, 2), (1, 1), false).unwrap_err(),
+        "avg_pool2d",
+    );
+}
+
+#[test]
+fn arange_refuses_infinite_and_unrepresentable_ranges() {
+    for (s, e) in [(0.0, f64::INFINITY), (f64::NAN, 5.0)] {
+        names(Tensor::<f64>::arange(s, e, 1.0).unwrap_err(), "arange");
+    }
+    names(
+        Tensor::<i64>::arange(i64::MIN, i64::MAX, 1).unwrap_err(),
+        "arange",
+    );
+    assert_eq!(
+        Tensor::<i64>::arange(-3, 3, 2).unwrap().to_vec(),
+        vec![-3, -1, 1]
+    );
+}
