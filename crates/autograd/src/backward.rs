@@ -60,6 +60,13 @@ fn fused<T: Float>(
     }
 }
 
+/// `g` where `keep` holds, exactly 0 elsewhere (broadcasting). A selection, not a product with
+/// a 0/1 mask: an infinite `g` at a rejected position then gives 0, as in PyTorch, not
+/// ∞·0 = NaN (`clamp(x, 0, 1).ln()` at x < 0, say).
+fn masked<T: Float>(g: &Var<T>, keep: &Tensor<bool>) -> Result<Var<T>> {
+    Var::where_(keep, g, &c(Tensor::scalar(T::zero())))
+}
+
 /// Computes the gradients of a node's inputs from the gradient `g` of its output.
 pub(crate) fn backward<T: Float>(
     op: &Op<T>,
@@ -138,11 +145,16 @@ pub(crate) fn backward<T: Float>(
             let (a, b) = (&inputs[0], &inputs[1]);
             Ok(vec![
                 if need(0) {
-                    Some(
-                        g.mul(b)?
-                            .mul(&a.pow(&b.add_scalar(-T::one())?)?)?
-                            .sum_to(&a.shape())?,
-                    )
+                    // a⁰ is constant in a: 0 where b = 0, as in PyTorch, not 0·a⁻¹ = NaN at
+                    // a = 0.
+                    let da = g.mul(b)?.mul(&a.pow(&b.add_scalar(-T::one())?)?)?;
+                    let varying = b.value().ne_scalar(T::zero());
+                    let da = if varying.all() {
+                        da
+                    } else {
+                        masked(&da, &varying)?
+                    };
+                    Some(da.sum_to(&a.shape())?)
                 } else {
                     None
                 },
@@ -171,42 +183,41 @@ pub(crate) fn backward<T: Float>(
             } else {
                 a.lt(&b)?
             };
+            let loses = if matches!(op, Op::Maximum) {
+                a.lt(&b)?
+            } else {
+                a.gt(&b)?
+            };
+            // The winner takes g, a tie splits it, the loser gets exactly 0 (NaN operands, which
+            // are neither, get 0 too).
             let ties = a.eq(&b)?;
-            let wa = wins
-                .to_numeric::<T>()
-                .add(&ties.to_numeric::<T>().mul_scalar(scalar(0.5)))?;
-            let wb = wa.rsub_scalar(T::one());
+            let half = masked(&g.mul_scalar(scalar(0.5))?, &ties)?;
+            let share = |wins: &Tensor<bool>| Var::where_(wins, g, &half);
             Ok(vec![
                 if need(0) {
-                    Some(g.mul(&c(wa))?.sum_to(&inputs[0].shape())?)
+                    Some(share(&wins)?.sum_to(&inputs[0].shape())?)
                 } else {
                     None
                 },
                 if need(1) {
-                    Some(g.mul(&c(wb))?.sum_to(&inputs[1].shape())?)
+                    Some(share(&loses)?.sum_to(&inputs[1].shape())?)
                 } else {
                     None
                 },
             ])
         }
-        Op::Where(mask) => {
-            let m = c(mask.to_numeric::<T>());
-            Ok(vec![
-                if need(0) {
-                    Some(g.mul(&m)?.sum_to(&inputs[0].shape())?)
-                } else {
-                    None
-                },
-                if need(1) {
-                    Some(
-                        g.mul(&m.rsub_scalar(T::one())?)?
-                            .sum_to(&inputs[1].shape())?,
-                    )
-                } else {
-                    None
-                },
-            ])
-        }
+        Op::Where(mask) => Ok(vec![
+            if need(0) {
+                Some(masked(g, mask)?.sum_to(&inputs[0].shape())?)
+            } else {
+                None
+            },
+            if need(1) {
+                Some(masked(g, &mask.not())?.sum_to(&inputs[1].shape())?)
+            } else {
+                None
+            },
+        ]),
         // ---- element-wise with a scalar -------------------------------------------------
         Op::AddScalar => one(g.clone()),
         Op::MulScalar(s) => one(g.mul_scalar(*s)?),
@@ -246,7 +257,7 @@ pub(crate) fn backward<T: Float>(
             g,
             x,
             |g, x| if x > T::zero() { g } else { T::zero() },
-            || g.mul(&c(x.value().gt_scalar(T::zero()).to_numeric())),
+            || masked(g, &x.value().gt_scalar(T::zero())),
         )?),
         Op::LeakyRelu(slope) => {
             let m = x.value().gt_scalar(T::zero()).to_numeric::<T>();
@@ -309,7 +320,7 @@ pub(crate) fn backward<T: Float>(
         Op::Clamp(lo, hi) => {
             let v = x.value();
             let inside = v.ge_scalar(*lo).and(&v.le_scalar(*hi))?;
-            one(g.mul(&c(inside.to_numeric()))?)
+            one(masked(g, &inside)?)
         }
         // ---- reductions ---------------------------------------------------------------------
         Op::Sum { axes, keepdim } => one(expand_reduced(g, axes, *keepdim, &x.shape())?),

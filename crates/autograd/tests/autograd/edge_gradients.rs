@@ -41,6 +41,55 @@ fn zero_to_the_b_has_a_zero_derivative_in_b_for_b_at_least_zero() {
 }
 
 #[test]
+fn a_to_the_zero_has_a_zero_derivative_in_a_at_a_zero() {
+    let a = Var::parameter(v(&[0.0, 0.0, 2.0]));
+    let b = Var::constant(v(&[0.0, 1.0, 0.0]));
+    let y = a.pow(&b).unwrap().sum_all().unwrap();
+    // b·a^(b−1): 0·0⁻¹ at (0, 0) is NaN; PyTorch gives 0 wherever b = 0.
+    assert_eq!(first_grad(&y, &a), vec![0.0, 1.0, 0.0]);
+}
+
+/// The gradient of Σ ln(f(x)) at x, plain and with the backward pass recorded.
+fn log_of(f: impl Fn(&Var<f64>) -> Var<f64>, x: &[f64]) -> [Vec<f64>; 2] {
+    let x = Var::parameter(v(x));
+    let y = f(&x).ln().unwrap().sum_all().unwrap();
+    let plain = first_grad(&y, &x);
+    let y = f(&x).ln().unwrap().sum_all().unwrap();
+    let recorded = grad(
+        std::slice::from_ref(&y),
+        None,
+        std::slice::from_ref(&x),
+        true,
+    )
+    .unwrap();
+    [plain, recorded[0].as_ref().unwrap().value().to_vec()]
+}
+
+#[test]
+fn a_masked_gradient_is_zero_where_the_upstream_gradient_is_infinite() {
+    // f(x) = 0 at x = −1, so d ln f = 1/f is ∞ there, and the mask must select, not multiply
+    // (∞·0 = NaN): PyTorch gives 0. At x = 0.5 the gradient is 1/0.5 = 2.
+    let zero = Var::constant(Tensor::scalar(0.0));
+    let cases: [(&str, Box<dyn Fn(&Var<f64>) -> Var<f64>>); 4] = [
+        ("clamp", Box::new(|x| x.clamp(0.0, 1.0).unwrap())),
+        ("relu", Box::new(|x| x.relu().unwrap())),
+        ("maximum", Box::new(|x| x.maximum(&zero).unwrap())),
+        (
+            "where",
+            Box::new(|x| {
+                let keep = x.value().gt_scalar(0.0);
+                Var::where_(&keep, x, &zero).unwrap()
+            }),
+        ),
+    ];
+    for (name, f) in cases {
+        for g in log_of(f, &[-1.0, 0.5]) {
+            assert_eq!(g, vec![0.0, 2.0], "{name}");
+        }
+    }
+}
+
+#[test]
 fn gelu_tanh_has_its_limits_as_derivatives_where_x_squared_overflows() {
     // d/dx gelu_tanh → 0 as x → −∞ and → 1 as x → +∞, and the second derivative → 0. In f64,
     // x³ overflows past 5.6e102 (±1e120) and x² past 1.3e154 (±1e160), where the formula's
