@@ -67,15 +67,17 @@ fn masked<T: Float>(g: &Var<T>, keep: &Tensor<bool>) -> Result<Var<T>> {
     Var::where_(keep, g, &c(Tensor::scalar(T::zero())))
 }
 
-/// Computes the gradients of a node's inputs from the gradient `g` of its output.
+/// Computes the gradients of a node's inputs from the gradient `g` of its output, for the
+/// inputs whose `wanted` entry is true (the others get `None`).
 pub(crate) fn backward<T: Float>(
     op: &Op<T>,
     inputs: &[Var<T>],
     out: &Var<T>,
     g: &Var<T>,
+    wanted: &[bool],
 ) -> Result<Vec<Option<Var<T>>>> {
     let x = &inputs[0];
-    let need = |i: usize| inputs.get(i).is_some_and(Var::requires_grad);
+    let need = |i: usize| wanted.get(i).copied().unwrap_or(false);
     let one = |v: Var<T>| Ok(vec![Some(v)]);
     match op {
         // ---- element-wise, two inputs: d(a∘b) --------------------------------------------
@@ -402,7 +404,7 @@ pub(crate) fn backward<T: Float>(
         Op::Expand => one(g.sum_to(&x.shape())?),
         Op::Flip(axes) => one(g.flip(axes)?),
         // ---- indexing, joining, convolution, pooling, custom -------------------------------
-        _ => crate::backward_index::backward(op, inputs, out, g),
+        _ => crate::backward_index::backward(op, inputs, out, g, wanted),
     }
 }
 

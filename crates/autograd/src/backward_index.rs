@@ -8,15 +8,17 @@ use crate::error::{AutogradError, Result};
 use crate::op::Op;
 use crate::var::Var;
 
-/// Gradients for the operations not handled in `backward.rs`.
+/// Gradients for the operations not handled in `backward.rs`, for the inputs whose `wanted`
+/// entry is true.
 pub(crate) fn backward<T: Float>(
     op: &Op<T>,
     inputs: &[Var<T>],
     out: &Var<T>,
     g: &Var<T>,
+    wanted: &[bool],
 ) -> Result<Vec<Option<Var<T>>>> {
     let x = &inputs[0];
-    let need = |i: usize| inputs.get(i).is_some_and(Var::requires_grad);
+    let need = |i: usize| wanted.get(i).copied().unwrap_or(false);
     let zeros_like = |v: &Var<T>| Var::constant(Tensor::zeros(v.shape()));
     match op {
         // ---- indexing and joining ----------------------------------------------------------

@@ -55,7 +55,9 @@ impl<T: Float> Var<T> {
 /// The gradients of `outputs` with respect to `inputs`, like `torch.autograd.grad`: nothing is
 /// accumulated into any `grad` field. `grad_outputs` defaults to ones for one-element outputs.
 /// An input the outputs do not depend on gets `None`. With `create_graph` the gradients carry a
-/// graph and can be differentiated again.
+/// graph and can be differentiated again. Only the part of the graph that leads to `inputs`
+/// runs: other branches (say, a network's weights when `inputs` is its input) are neither
+/// computed nor checked, and their hooks do not fire.
 ///
 /// ```
 /// use scalpel_autograd::{grad, Var};
@@ -172,6 +174,27 @@ fn topological_order<T: Float>(roots: &[Var<T>]) -> Vec<Var<T>> {
     post_order
 }
 
+/// The ids of the variables of `order` (outputs before inputs) from which a target is reached
+/// through recorded nodes, the targets included: the only ones whose backward must run when
+/// gradients are asked for `targets` alone (PyTorch's `exec_info`). A node whose graph an
+/// earlier backward freed counts as reaching one (its inputs are unknown), so that running it
+/// reports the freed graph instead of a silently missing gradient.
+fn leading_to<T: Float>(order: &[Var<T>], targets: &HashSet<u64>) -> HashSet<u64> {
+    let mut reach: HashSet<u64> = HashSet::new();
+    for v in order.iter().rev() {
+        let freed = v
+            .inner
+            .node
+            .as_ref()
+            .is_some_and(|n| n.data.lock().unwrap_or_else(|e| e.into_inner()).is_none());
+        if freed || targets.contains(&v.id()) || v.inputs().iter().any(|i| reach.contains(&i.id()))
+        {
+            reach.insert(v.id());
+        }
+    }
+    reach
+}
+
 /// Runs hooks on `g`, returning the gradient that flows on.
 fn apply_hooks<T: Float>(v: &Var<T>, mut g: Var<T>) -> Var<T> {
     let hooks = v.inner.hooks.lock().unwrap_or_else(|e| e.into_inner());
@@ -183,8 +206,9 @@ fn apply_hooks<T: Float>(v: &Var<T>, mut g: Var<T>) -> Var<T> {
     g
 }
 
-/// The backward pass. With `targets`, returns their gradients and accumulates nothing; without,
-/// accumulates into leaves.
+/// The backward pass. With `targets`, returns their gradients and accumulates nothing, running
+/// only the nodes on a path to a target (so other branches are neither computed nor checked,
+/// and their hooks do not fire); without, accumulates into leaves.
 fn run<T: Float>(
     roots: &[(Var<T>, Var<T>)],
     options: BackwardOptions,
@@ -194,6 +218,10 @@ fn run<T: Float>(
     let _mode = set_grad_enabled(options.create_graph);
     let order = topological_order(&roots.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>());
     let target_ids: Option<HashSet<u64>> = targets.map(|t| t.iter().map(Var::id).collect());
+    let on_path = target_ids.as_ref().map(|ids| leading_to(&order, ids));
+    let wanted = |v: &Var<T>| {
+        v.requires_grad() && on_path.as_ref().is_none_or(|reach| reach.contains(&v.id()))
+    };
     let mut pending: HashMap<u64, Var<T>> = HashMap::new();
     for (v, g) in roots {
         accumulate(&mut pending, v.id(), g.clone())?;
@@ -203,6 +231,9 @@ fn run<T: Float>(
         let Some(g) = pending.remove(&v.id()) else {
             continue;
         };
+        if !wanted(v) {
+            continue;
+        }
         let g = apply_hooks(v, g);
         match &target_ids {
             Some(ids) if ids.contains(&v.id()) => {
@@ -240,13 +271,25 @@ fn run<T: Float>(
         }
         // Anomalies inside a rule are reported once, below, as the backward of this node.
         let anomaly = is_anomaly_enabled();
+        // Which inputs get a gradient; on the stack for the usual one to three inputs.
+        let (mut few, many);
+        let wanted_inputs: &[bool] = if data.inputs.len() <= 4 {
+            few = [false; 4];
+            for (w, input) in few.iter_mut().zip(&data.inputs) {
+                *w = wanted(input);
+            }
+            &few[..data.inputs.len()]
+        } else {
+            many = data.inputs.iter().map(wanted).collect::<Vec<bool>>();
+            &many
+        };
         let grads = {
             let _quiet = set_anomaly_enabled(false);
-            backward_rule(&data.op, &data.inputs, v, &g)?
+            backward_rule(&data.op, &data.inputs, v, &g, wanted_inputs)?
         };
-        for (input, ig) in data.inputs.iter().zip(grads) {
+        for ((input, ig), &want) in data.inputs.iter().zip(grads).zip(wanted_inputs) {
             let Some(ig) = ig else { continue };
-            if !input.requires_grad() {
+            if !want {
                 continue;
             }
             if anomaly {

@@ -231,6 +231,54 @@ fn grad_returns_gradients_without_touching_grad_fields() {
     assert!(grad(&[y2], None, &[unrelated], false).unwrap()[0].is_none());
 }
 
+/// `grad(outputs, [a])` as plain numbers.
+fn grad_of(y: &Var<f64>, a: &Var<f64>) -> Result<Vec<f64>, AutogradError> {
+    let g = grad(
+        std::slice::from_ref(y),
+        None,
+        std::slice::from_ref(a),
+        false,
+    )?;
+    Ok(g[0].as_ref().unwrap().value().to_vec())
+}
+
+#[test]
+fn grad_runs_only_the_branches_that_lead_to_its_inputs() {
+    let a = Var::parameter(v(&[1.0, 2.0]));
+    let b = Var::parameter(v(&[3.0]));
+    let square = |x: &Var<f64>| x.mul(x).unwrap().sum_all().unwrap();
+    // A leaf changed after use on a branch that does not lead to `a` is not an error there.
+    let loss = square(&a).add(&square(&b)).unwrap();
+    b.set_value(v(&[5.0])).unwrap();
+    assert_eq!(grad_of(&loss, &a).unwrap(), vec![2.0, 4.0]);
+    // A branch whose graph an earlier backward freed is still an error: its inputs are no
+    // longer known, so it might lead to `a` (a missing gradient would be silently wrong).
+    let hb = square(&b);
+    hb.backward().unwrap();
+    let loss = square(&a).add(&hb).unwrap();
+    assert!(matches!(
+        grad_of(&loss, &a),
+        Err(AutogradError::GraphFreed { .. })
+    ));
+    // A hook on a variable off the path does not fire.
+    let fired = Arc::new(Mutex::new(0));
+    let count = fired.clone();
+    b.register_hook(move |_| {
+        *count.lock().unwrap() += 1;
+        None
+    });
+    let y = a.mul(&b).unwrap().sum_all().unwrap();
+    assert_eq!(grad_of(&y, &a).unwrap(), vec![5.0, 5.0]);
+    assert_eq!(*fired.lock().unwrap(), 0);
+    // On the path, the same checks still apply.
+    let y = a.mul(&b).unwrap().sum_all().unwrap();
+    a.set_value(v(&[0.0, 0.0])).unwrap();
+    assert!(matches!(
+        grad_of(&y, &b),
+        Err(AutogradError::ChangedAfterUse { .. })
+    ));
+}
+
 #[test]
 fn hessian_vector_product_of_a_quadratic_form() {
     // f(x) = ½ xᵀAx with symmetric A: ∇f = Ax, H = A, so Hv = Av.
