@@ -9,15 +9,23 @@ fn v(data: &[f64]) -> Tensor<f64> {
 }
 
 fn first_grad(y: &Var<f64>, x: &Var<f64>) -> Vec<f64> {
+    grad_values(y, x, false)
+}
+
+/// dy/dx as numbers, with the backward pass recorded when `create_graph`.
+fn grad_values(y: &Var<f64>, x: &Var<f64>, create_graph: bool) -> Vec<f64> {
     let g = grad(
         std::slice::from_ref(y),
         None,
         std::slice::from_ref(x),
-        false,
+        create_graph,
     )
     .unwrap();
     g[0].as_ref().unwrap().value().to_vec()
 }
+
+/// An op under test, as a function of its input.
+type Unary<'a> = Box<dyn Fn(&Var<f64>) -> Var<f64> + 'a>;
 
 #[test]
 fn x_to_the_zero_has_a_zero_derivative_at_zero() {
@@ -53,16 +61,9 @@ fn a_to_the_zero_has_a_zero_derivative_in_a_at_a_zero() {
 fn log_of(f: impl Fn(&Var<f64>) -> Var<f64>, x: &[f64]) -> [Vec<f64>; 2] {
     let x = Var::parameter(v(x));
     let y = f(&x).ln().unwrap().sum_all().unwrap();
-    let plain = first_grad(&y, &x);
+    let plain = grad_values(&y, &x, false);
     let y = f(&x).ln().unwrap().sum_all().unwrap();
-    let recorded = grad(
-        std::slice::from_ref(&y),
-        None,
-        std::slice::from_ref(&x),
-        true,
-    )
-    .unwrap();
-    [plain, recorded[0].as_ref().unwrap().value().to_vec()]
+    [plain, grad_values(&y, &x, true)]
 }
 
 #[test]
@@ -70,7 +71,7 @@ fn a_masked_gradient_is_zero_where_the_upstream_gradient_is_infinite() {
     // f(x) = 0 at x = −1, so d ln f = 1/f is ∞ there, and the mask must select, not multiply
     // (∞·0 = NaN): PyTorch gives 0. At x = 0.5 the gradient is 1/0.5 = 2.
     let zero = Var::constant(Tensor::scalar(0.0));
-    let cases: [(&str, Box<dyn Fn(&Var<f64>) -> Var<f64>>); 4] = [
+    let cases: [(&str, Unary); 4] = [
         ("clamp", Box::new(|x| x.clamp(0.0, 1.0).unwrap())),
         ("relu", Box::new(|x| x.relu().unwrap())),
         ("maximum", Box::new(|x| x.maximum(&zero).unwrap())),
