@@ -180,29 +180,25 @@ pub(crate) fn backward<T: Float>(
         }
         Op::Maximum | Op::Minimum => {
             let (a, b) = (inputs[0].value(), inputs[1].value());
-            let wins = if matches!(op, Op::Maximum) {
-                a.gt(&b)?
+            // `wins`: a strictly beats b; `b_wins`: b strictly beats a.
+            let (wins, b_wins) = if matches!(op, Op::Maximum) {
+                (a.gt(&b)?, a.lt(&b)?)
             } else {
-                a.lt(&b)?
+                (a.lt(&b)?, a.gt(&b)?)
             };
-            let loses = if matches!(op, Op::Maximum) {
-                a.lt(&b)?
-            } else {
-                a.gt(&b)?
-            };
-            // The winner takes g, a tie splits it, the loser gets exactly 0 (NaN operands, which
-            // are neither, get 0 too).
+            // PyTorch's rule: an input gets g, half of it where the two tie, and exactly 0
+            // where it loses (so both get g where a NaN makes them neither equal nor ordered).
             let ties = a.eq(&b)?;
-            let half = masked(&g.mul_scalar(scalar(0.5))?, &ties)?;
-            let share = |wins: &Tensor<bool>| Var::where_(wins, g, &half);
+            let half = g.mul_scalar(scalar(0.5))?;
+            let share = |loses: &Tensor<bool>| masked(&Var::where_(&ties, &half, g)?, &loses.not());
             Ok(vec![
                 if need(0) {
-                    Some(share(&wins)?.sum_to(&inputs[0].shape())?)
+                    Some(share(&b_wins)?.sum_to(&inputs[0].shape())?)
                 } else {
                     None
                 },
                 if need(1) {
-                    Some(share(&loses)?.sum_to(&inputs[1].shape())?)
+                    Some(share(&wins)?.sum_to(&inputs[1].shape())?)
                 } else {
                     None
                 },

@@ -57,7 +57,8 @@ impl<T: Float> Var<T> {
 /// An input the outputs do not depend on gets `None`. With `create_graph` the gradients carry a
 /// graph and can be differentiated again. Only the part of the graph that leads to `inputs`
 /// runs: other branches (say, a network's weights when `inputs` is its input) are neither
-/// computed nor checked, and their hooks do not fire.
+/// computed nor checked, and their hooks do not fire; but a branch whose graph an earlier
+/// backward freed is still reported as freed, since what it led to is no longer known.
 ///
 /// ```
 /// use scalpel_autograd::{grad, Var};
@@ -266,11 +267,6 @@ fn run<T: Float>(
                 &taken
             }
         };
-        if version_sum(&data.inputs) != data.input_versions {
-            return Err(changed_after_use(node.name, &data.inputs));
-        }
-        // Anomalies inside a rule are reported once, below, as the backward of this node.
-        let anomaly = is_anomaly_enabled();
         // Which inputs get a gradient; on the stack for the usual one to three inputs.
         let (mut few, many);
         let wanted_inputs: &[bool] = if data.inputs.len() <= 4 {
@@ -283,6 +279,15 @@ fn run<T: Float>(
             many = data.inputs.iter().map(wanted).collect::<Vec<bool>>();
             &many
         };
+        if !wanted_inputs.contains(&true) {
+            // A target whose own inputs lead to no other target: nothing to run.
+            continue;
+        }
+        if version_sum(&data.inputs) != data.input_versions {
+            return Err(changed_after_use(node.name, &data.inputs));
+        }
+        // Anomalies inside a rule are reported once, below, as the backward of this node.
+        let anomaly = is_anomaly_enabled();
         let grads = {
             let _quiet = set_anomaly_enabled(false);
             backward_rule(&data.op, &data.inputs, v, &g, wanted_inputs)?

@@ -306,6 +306,7 @@ impl<T: Element> Tensor<T> {
 
 /// The layout of `src` broadcast to `shape` (stride 0 on new or size-1 axes).
 pub(crate) fn broadcast_layout(op: &'static str, src: &Layout, shape: &Shape) -> Result<Layout> {
+    shape.check_addressable(op)?;
     let (r, sr) = (shape.rank(), src.shape.rank());
     let fail = || {
         TensorError::mismatch(

@@ -91,6 +91,24 @@ fn a_masked_gradient_is_zero_where_the_upstream_gradient_is_infinite() {
 }
 
 #[test]
+fn maximum_and_minimum_split_ties_and_give_both_inputs_the_gradient_beside_a_nan() {
+    // PyTorch: g to the winner, g/2 to each of a tie, and g to both where a NaN makes them
+    // neither equal nor ordered.
+    for max in [true, false] {
+        let a = Var::parameter(v(&[3.0, 1.0, 2.0, f64::NAN]));
+        let b = Var::parameter(v(&[1.0, 3.0, 2.0, 1.0]));
+        let y = if max { a.maximum(&b) } else { a.minimum(&b) };
+        let y = y.unwrap().sum_all().unwrap();
+        let g = grad(&[y], None, &[a, b], false).unwrap();
+        let values = |i: usize| g[i].as_ref().unwrap().value().to_vec();
+        let (ga, gb) = (values(0), values(1));
+        let (win, lose) = if max { (1.0, 0.0) } else { (0.0, 1.0) };
+        assert_eq!(ga, vec![win, lose, 0.5, 1.0], "max {max}");
+        assert_eq!(gb, vec![lose, win, 0.5, 1.0], "max {max}");
+    }
+}
+
+#[test]
 fn gelu_tanh_has_its_limits_as_derivatives_where_x_squared_overflows() {
     // d/dx gelu_tanh → 0 as x → −∞ and → 1 as x → +∞, and the second derivative → 0. In f64,
     // x³ overflows past 5.6e102 (±1e120) and x² past 1.3e154 (±1e160), where the formula's

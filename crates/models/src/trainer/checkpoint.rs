@@ -17,7 +17,10 @@
 //! Loading takes, for each file, whichever of `<name>` and `<name>.next` has the hash that
 //! `trainer.json` records. A run killed at any point of a save thus leaves a checkpoint that
 //! loads whole: the previous one (before `trainer.json` is replaced) or the new one (after).
-//! A file changed since, or damaged, matches neither and is an error that names it.
+//! A save first finishes the renames a killed one left undone, so that its own `.next` files
+//! never overwrite the only copy of what `trainer.json` records. A file changed since, or
+//! damaged, matches neither and is an error that names it. Each file is flushed to disk before
+//! it is renamed into place.
 //!
 //! The loader's random state needs no generator: [`DataLoader`] derives each epoch's order from
 //! its seed and the epoch number, so the checkpoint stores the next epoch and a fingerprint of
@@ -106,7 +109,8 @@ pub struct TrainerCheckpoint {
     /// True when `best.safetensors` is part of the checkpoint.
     pub has_best: bool,
     /// The FNV-1a hash of each other file of the checkpoint, by file name; filled in by the
-    /// save.
+    /// save. (Absent from format 1, which is then refused by its version, not by this field.)
+    #[serde(default)]
     pub files: BTreeMap<String, u64>,
 }
 
@@ -127,12 +131,27 @@ fn next_path(dir: &Path, name: &str) -> PathBuf {
 /// gives, filling in `trainer.files`.
 pub(crate) fn save<T: Float + Serialize>(
     dir: &Path,
-    mut trainer: TrainerCheckpoint,
+    trainer: TrainerCheckpoint,
     model: &StateDict,
     best: Option<&StateDict>,
     optimizer: &OptimizerState<T>,
 ) -> Result<()> {
+    let (trainer, names) = stage(dir, trainer, model, best, optimizer)?;
+    publish(dir, &trainer)?;
+    rename_staged(dir, &names)
+}
+
+/// The first step of a save: finishes a killed save's renames, then writes the new files as
+/// `<name>.next` and records their hashes in `trainer`. Returns it and the names written.
+fn stage<T: Float + Serialize>(
+    dir: &Path,
+    mut trainer: TrainerCheckpoint,
+    model: &StateDict,
+    best: Option<&StateDict>,
+    optimizer: &OptimizerState<T>,
+) -> Result<(TrainerCheckpoint, Vec<&'static str>)> {
     create_dir(dir)?;
+    finish_renames(dir)?;
     let mut files = vec![(MODEL_FILE, model.to_safetensors()?)];
     if let Some(best) = best {
         files.push((BEST_FILE, best.to_safetensors()?));
@@ -148,11 +167,40 @@ pub(crate) fn save<T: Float + Serialize>(
             .files
             .insert(name.to_string(), fnv1a(bytes.iter().copied()));
     }
+    Ok((trainer, files.into_iter().map(|(name, _)| name).collect()))
+}
+
+/// The step that makes the new checkpoint the current one: replaces `trainer.json`.
+fn publish(dir: &Path, trainer: &TrainerCheckpoint) -> Result<()> {
     let path = dir.join(TRAINER_FILE);
-    write_atomic(&path, &json_bytes(&path, &trainer)?)?;
-    for (name, _) in &files {
+    write_atomic(&path, &json_bytes(&path, trainer)?)
+}
+
+/// The last step: renames each staged `<name>.next` over `<name>`.
+fn rename_staged(dir: &Path, names: &[&str]) -> Result<()> {
+    for name in names {
         let (from, to) = (next_path(dir, name), dir.join(name));
         std::fs::rename(&from, &to).map_err(|e| ModelsError::io(&to, e))?;
+    }
+    Ok(())
+}
+
+/// Completes the renames of a save that was killed after writing `trainer.json`: each file
+/// that `trainer.json` records only as `<name>.next` is renamed over `<name>`. Nothing to do
+/// without a readable `trainer.json`.
+fn finish_renames(dir: &Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(dir.join(TRAINER_FILE)) else {
+        return Ok(());
+    };
+    let Ok(trainer) = serde_json::from_slice::<TrainerCheckpoint>(&bytes) else {
+        return Ok(());
+    };
+    let hash_of = |path: &Path| std::fs::read(path).ok().map(|b| fnv1a(b.iter().copied()));
+    for (name, &expected) in &trainer.files {
+        let (path, next) = (dir.join(name), next_path(dir, name));
+        if hash_of(&path) != Some(expected) && hash_of(&next) == Some(expected) {
+            std::fs::rename(&next, &path).map_err(|e| ModelsError::io(&path, e))?;
+        }
     }
     Ok(())
 }
@@ -230,4 +278,88 @@ fn from_json<V: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<V> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalpel_nn::{Linear, Module};
+    use scalpel_optim::{Optimizer, Sgd, SgdConfig};
+    use scalpel_tensor::Rng;
+
+    /// The parts of a checkpoint after `epochs` epochs: distinct weights and step counts.
+    fn parts(epochs: usize) -> (TrainerCheckpoint, StateDict, OptimizerState<f32>) {
+        let layer: Linear = Linear::new(3, 2, &mut Rng::seed(epochs as u64));
+        let optimizer = Sgd::new(layer.parameters(), SgdConfig::default()).unwrap();
+        let trainer = TrainerCheckpoint {
+            format: FORMAT_VERSION,
+            epochs_done: epochs,
+            history: Vec::new(),
+            early_stopping: EarlyStoppingState::default(),
+            scheduler: None,
+            loader: LoaderState {
+                samples: 10,
+                batch_size: 5,
+                batches_per_epoch: 2,
+                next_epoch: epochs as u64,
+                order_fingerprint: 0,
+            },
+            has_best: false,
+            files: BTreeMap::new(),
+        };
+        (trainer, layer.state_dict(), optimizer.state_dict())
+    }
+
+    /// The epochs done of the checkpoint `dir` loads, and whether its weights are that epoch's.
+    fn loads(dir: &Path) -> usize {
+        let loaded = load::<f32>(dir).unwrap();
+        let done = loaded.trainer.epochs_done;
+        let bytes = |d: &StateDict| d.to_safetensors().unwrap();
+        assert!(
+            bytes(&loaded.model) == bytes(&parts(done).1),
+            "weights of epoch {done}"
+        );
+        done
+    }
+
+    #[test]
+    fn a_save_killed_after_another_killed_save_leaves_a_whole_checkpoint() {
+        let dir = std::env::temp_dir().join(format!("scalpel-checkpoint-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (t, m, o) = parts(1);
+        save(&dir, t, &m, None, &o).unwrap();
+        assert_eq!(loads(&dir), 1);
+        // Epoch 2's save is killed after trainer.json, before its renames.
+        let (t, m, o) = parts(2);
+        let (t, _) = stage(&dir, t, &m, None, &o).unwrap();
+        publish(&dir, &t).unwrap();
+        assert_eq!(loads(&dir), 2);
+        // Epoch 3's save is killed before trainer.json: its `.next` files must not have
+        // replaced epoch 2's only copies.
+        let (t, m, o) = parts(3);
+        stage(&dir, t, &m, None, &o).unwrap();
+        assert_eq!(loads(&dir), 2);
+        // A whole save after all that.
+        let (t, m, o) = parts(4);
+        save(&dir, t, &m, None, &o).unwrap();
+        assert_eq!(loads(&dir), 4);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_format_1_checkpoint_is_refused_by_its_version() {
+        let dir = std::env::temp_dir().join(format!("scalpel-format-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (t, m, o) = parts(1);
+        save(&dir, t, &m, None, &o).unwrap();
+        let path = dir.join(TRAINER_FILE);
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        json["format"] = 1.into();
+        json.as_object_mut().unwrap().remove("files");
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        let e = load::<f32>(&dir).err().unwrap().to_string();
+        assert!(e.contains("format 1"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -33,6 +33,10 @@ fn an_empty_shape_too_large_to_lay_out_is_an_error_not_a_panic() {
         .pad(&[(0, 0), (1 << 40, 0), (1 << 40, 0)], 0.0)
         .unwrap_err();
     names(e, "pad");
+    let e = Tensor::<f32>::zeros([0, 1, 8])
+        .broadcast_to([0, 1 << 62, 8])
+        .unwrap_err();
+    names(e, "broadcast_to");
     let json = r#"{"dtype":"F32","shape":[0,4611686018427387904,8],"data":[]}"#;
     let e = serde_json::from_str::<Tensor<f32>>(json).unwrap_err();
     assert!(e.to_string().contains("deserialize"), "{e}");
