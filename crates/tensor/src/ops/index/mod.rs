@@ -73,7 +73,8 @@ fn copy_into<T: Element>(dst: &mut [T], dst_layout: &Layout, src: &[T], src_layo
     });
 }
 
-/// The shape `dims`, or an error naming `op` when its element count overflows `usize`.
+/// The shape `dims`, or an error naming `op` when it is too large to lay out
+/// ([`Shape::check_addressable`]).
 fn checked_shape(op: &'static str, dims: &[usize]) -> Result<Shape> {
     let shape = Shape::new(dims);
     shape.check_addressable(op)?;
