@@ -322,12 +322,18 @@ mod tests {
         done
     }
 
-    #[test]
-    fn a_save_killed_after_another_killed_save_leaves_a_whole_checkpoint() {
-        let dir = std::env::temp_dir().join(format!("scalpel-checkpoint-{}", std::process::id()));
+    /// A fresh folder named after `test` holding the whole checkpoint of epoch 1.
+    fn saved_epoch_1(test: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("scalpel-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let (t, m, o) = parts(1);
         save(&dir, t, &m, None, &o).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_save_killed_after_another_killed_save_leaves_a_whole_checkpoint() {
+        let dir = saved_epoch_1("checkpoint");
         assert_eq!(loads(&dir), 1);
         // Epoch 2's save is killed after trainer.json, before its renames.
         let (t, m, o) = parts(2);
@@ -348,10 +354,7 @@ mod tests {
 
     #[test]
     fn a_format_1_checkpoint_is_refused_by_its_version() {
-        let dir = std::env::temp_dir().join(format!("scalpel-format-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let (t, m, o) = parts(1);
-        save(&dir, t, &m, None, &o).unwrap();
+        let dir = saved_epoch_1("format");
         let path = dir.join(TRAINER_FILE);
         let mut json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
