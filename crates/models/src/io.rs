@@ -16,10 +16,72 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| ModelsError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| ModelsError::io(path, e))
+    std::fs::rename(&tmp, path).map_err(|e| ModelsError::io(path, e))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Flushes a folder's entries to disk, so that renames in it survive a crash of the machine in
+/// the order they were made. On Unix only (elsewhere a folder cannot be opened as a file); a
+/// file system that cannot sync folders (`EINVAL`) is let be, as SQLite and PostgreSQL do.
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let synced = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        if let Err(e) = synced {
+            if e.kind() != std::io::ErrorKind::InvalidInput {
+                return Err(ModelsError::io(dir, e));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Creates `dir` and its parents.
 pub(crate) fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| ModelsError::io(dir, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh_dir(test: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("scalpel-io-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn write_atomic_replaces_the_file_and_leaves_no_temporary() {
+        let dir = fresh_dir("write");
+        let path = dir.join("a.txt");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.txt"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn syncing_a_missing_folder_is_an_error_that_names_it() {
+        let dir = fresh_dir("sync").join("missing");
+        let err = sync_dir(&dir).unwrap_err().to_string();
+        assert!(err.contains("missing"), "{err}");
+        sync_dir(dir.parent().unwrap()).unwrap();
+        sync_dir(Path::new("")).unwrap();
+        std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+    }
 }

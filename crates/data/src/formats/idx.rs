@@ -101,11 +101,20 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Tensor<u8>> {
 /// The elements after `header` as a tensor of `header.dims`.
 ///
 /// # Errors
+/// [`DataError::WrongDims`] when the dimensions multiply past what memory can address,
 /// [`DataError::Truncated`] when there are fewer data bytes than the dimensions need,
 /// [`DataError::SizeMismatch`] when there are more.
 pub fn parse_data(header: &IdxHeader, bytes: &[u8], file: &str) -> Result<Tensor<u8>> {
     let data = bytes.get(header.data_offset..).unwrap_or(&[]);
     let expected = header.numel();
+    if expected > isize::MAX as usize {
+        return Err(DataError::WrongDims {
+            file: file.to_string(),
+            expected: "dimensions whose product (the number of data bytes) is at most isize::MAX"
+                .into(),
+            found: header.dims.clone(),
+        });
+    }
     if data.len() < expected {
         return Err(DataError::Truncated {
             file: file.to_string(),

@@ -300,3 +300,20 @@ fn images_and_labels_with_different_counts_are_count_mismatch() {
     assert!(e.to_string().contains("t10k-labels-idx1-ubyte"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn dimensions_whose_product_overflows_are_wrong_dims_not_a_huge_byte_count() {
+    // 2³² − 1 to the third power overflows a 64-bit size; the header is all there is.
+    let bytes = idx_bytes(0x08, &[u32::MAX; 3], &[1, 2, 3]);
+    match idx::parse(&bytes, "huge") {
+        Err(DataError::WrongDims {
+            file,
+            expected,
+            found,
+        }) => {
+            assert_eq!((file.as_str(), found), ("huge", vec![u32::MAX as usize; 3]));
+            assert!(expected.contains("product"), "{expected}");
+        }
+        other => panic!("expected WrongDims, got {other:?}"),
+    }
+}

@@ -20,7 +20,8 @@
 //! A save first finishes the renames a killed one left undone, so that its own `.next` files
 //! never overwrite the only copy of what `trainer.json` records. A file changed since, or
 //! damaged, matches neither and is an error that names it. Each file is flushed to disk before
-//! it is renamed into place.
+//! it is renamed into place, and the folder after each rename (on Unix), so that after a crash
+//! of the machine the renames that survive are a prefix of those made.
 //!
 //! The loader's random state needs no generator: [`DataLoader`] derives each epoch's order from
 //! its seed and the epoch number, so the checkpoint stores the next epoch and a fingerprint of
@@ -39,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::early_stopping::EarlyStoppingState;
 use super::metrics::EpochMetrics;
 use crate::error::{ModelsError, Result};
-use crate::io::{create_dir, write_atomic};
+use crate::io::{create_dir, sync_dir, write_atomic};
 
 /// The checkpoint's model weights.
 pub const MODEL_FILE: &str = "model.safetensors";
@@ -182,7 +183,7 @@ fn rename_staged(dir: &Path, names: &[&str]) -> Result<()> {
         let (from, to) = (next_path(dir, name), dir.join(name));
         std::fs::rename(&from, &to).map_err(|e| ModelsError::io(&to, e))?;
     }
-    Ok(())
+    sync_dir(dir)
 }
 
 /// Completes the renames of a save that was killed after writing `trainer.json`: each file
@@ -202,7 +203,7 @@ fn finish_renames(dir: &Path) -> Result<()> {
             std::fs::rename(&next, &path).map_err(|e| ModelsError::io(&path, e))?;
         }
     }
-    Ok(())
+    sync_dir(dir)
 }
 
 /// Reads the checkpoint in `dir`.
