@@ -324,35 +324,23 @@ impl<T: Numeric> Tensor<T> {
     /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign, when a bound
     /// or the step is not finite, or when the range has more elements than a buffer can hold.
     pub fn arange(start: T, end: T, step: T) -> Result<Self> {
-        let (s, e, st) = (
-            start.to_f64_lossy(),
-            end.to_f64_lossy(),
-            step.to_f64_lossy(),
-        );
-        if !(s.is_finite() && e.is_finite() && st.is_finite()) {
-            return Err(TensorError::arg(
-                "arange",
-                format!("start {start}, end {end} and step {step} must be finite"),
-            ));
-        }
-        if st == 0.0 || (e - s) * st < 0.0 {
-            return Err(TensorError::arg(
-                "arange",
-                format!("step {step} cannot go from {start} to {end}"),
-            ));
-        }
-        let n = ((e - s) / st).ceil().max(0.0);
-        let most = (isize::MAX as usize / std::mem::size_of::<T>().max(1)) as f64;
+        let is_float = matches!(T::DTYPE, DType::F32 | DType::F64);
+        let n = if is_float {
+            float_range_len(start, end, step)?
+        } else {
+            integer_range_len(start, end, step)?
+        };
+        let most = isize::MAX as usize / std::mem::size_of::<T>().max(1);
         if n >= most {
             return Err(TensorError::arg(
                 "arange",
                 format!("{start} to {end} by {step} is {n} elements, more than a buffer holds"),
             ));
         }
-        let n = n as usize;
-        let data = if matches!(T::DTYPE, DType::F32 | DType::F64) {
+        let data = if is_float {
             // start + i·step, each rounded once, as numpy does: adding the step n times would
             // pile up n roundings (0.1 steps to 10 in f32 ended at 9.900002).
+            let (s, st) = (start.to_f64_lossy(), step.to_f64_lossy());
             (0..n)
                 .map(|i| T::from_f64_lossy(s + i as f64 * st))
                 .collect()
@@ -379,6 +367,50 @@ impl<T: Numeric> Tensor<T> {
             None => U::from_f64_lossy(x.to_f64_lossy()),
         })
     }
+}
+
+/// The refusal of `arange` when `step` cannot lead from `start` to `end`.
+fn wrong_step<T: Numeric>(start: T, end: T, step: T) -> TensorError {
+    TensorError::arg(
+        "arange",
+        format!("step {step} cannot go from {start} to {end}"),
+    )
+}
+
+/// The number of elements of a float `arange`, ⌈(end − start)/step⌉ in f64.
+fn float_range_len<T: Numeric>(start: T, end: T, step: T) -> Result<usize> {
+    let (s, e, st) = (
+        start.to_f64_lossy(),
+        end.to_f64_lossy(),
+        step.to_f64_lossy(),
+    );
+    if !(s.is_finite() && e.is_finite() && st.is_finite()) {
+        return Err(TensorError::arg(
+            "arange",
+            format!("start {start}, end {end} and step {step} must be finite"),
+        ));
+    }
+    if st == 0.0 || (e - s) * st < 0.0 {
+        return Err(wrong_step(start, end, step));
+    }
+    // Saturates at usize::MAX, which the caller refuses as too many elements.
+    Ok(((e - s) / st).ceil().max(0.0) as usize)
+}
+
+/// The number of elements of an integer `arange`, ⌈(end − start)/step⌉ in exact integer
+/// arithmetic (through f64 it rounds past 2⁵³ and can take in the end or lose every element).
+fn integer_range_len<T: Numeric>(start: T, end: T, step: T) -> Result<usize> {
+    let exact = |x: T| {
+        x.to_i128()
+            .expect("every integer element type fits in i128")
+    };
+    let (s, e, st) = (exact(start), exact(end), exact(step));
+    let span = e - s;
+    if st == 0 || (span != 0 && (span < 0) != (st < 0)) {
+        return Err(wrong_step(start, end, step));
+    }
+    let (span, st) = (span.unsigned_abs(), st.unsigned_abs());
+    Ok(usize::try_from(span.div_ceil(st)).unwrap_or(usize::MAX))
 }
 
 impl<T: Float> Tensor<T> {
@@ -453,6 +485,28 @@ mod tests {
             Tensor::arange(120u8, 250, 60).unwrap().to_vec(),
             vec![120, 180, 240]
         );
+    }
+
+    #[test]
+    fn integer_arange_counts_exactly_past_two_to_the_53() {
+        // Through f64, 2⁵³ + 1 and 2⁵³ + 4 round to 2⁵³ and 2⁵³ + 4: four elements, the end
+        // included. And near i64::MAX both bounds round to 2⁶³: no element at all.
+        let base = 9_007_199_254_740_993i64;
+        assert_eq!(
+            Tensor::arange(base, base + 3, 1).unwrap().to_vec(),
+            vec![base, base + 1, base + 2]
+        );
+        assert_eq!(
+            Tensor::arange(i64::MAX - 2, i64::MAX, 1).unwrap().to_vec(),
+            vec![i64::MAX - 2, i64::MAX - 1]
+        );
+        assert_eq!(
+            Tensor::arange(i64::MAX, i64::MAX - 5, -2).unwrap().to_vec(),
+            vec![i64::MAX, i64::MAX - 2, i64::MAX - 4]
+        );
+        assert_eq!(Tensor::arange(7i64, 7, -1).unwrap().numel(), 0);
+        assert!(Tensor::arange(i64::MAX - 1, i64::MAX, -1).is_err());
+        assert!(Tensor::arange(3u32, 3, 0).is_err());
     }
 
     #[test]
