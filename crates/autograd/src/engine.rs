@@ -197,14 +197,63 @@ fn leading_to<T: Float>(order: &[Var<T>], targets: &HashSet<u64>) -> HashSet<u64
 }
 
 /// Runs hooks on `g`, returning the gradient that flows on.
-fn apply_hooks<T: Float>(v: &Var<T>, mut g: Var<T>) -> Var<T> {
+///
+/// # Errors
+/// A hook that returns a gradient of another shape than the variable's (PyTorch: "hook has
+/// changed the size of value").
+fn apply_hooks<T: Float>(v: &Var<T>, mut g: Var<T>) -> Result<Var<T>> {
     let hooks = v.inner.hooks.lock().unwrap_or_else(|e| e.into_inner());
     for hook in hooks.iter() {
         if let Some(replacement) = hook(&g.value()) {
+            if replacement.shape() != &g.shape() {
+                return Err(TensorError::mismatch(
+                    "hook",
+                    replacement.shape(),
+                    &g.shape(),
+                    "a hook returned a gradient of another shape than its variable's",
+                )
+                .into());
+            }
             g = Var::constant(replacement);
         }
     }
-    g
+    Ok(g)
+}
+
+/// Checks what the backward rule of `op` returned: one gradient (or `None`) per input, each of
+/// its input's shape. A custom operation's rule is user code; the built-in ones are checked
+/// here too, since a wrong shape would otherwise broadcast into a leaf's gradient silently.
+fn check_rule_output<T: Float>(
+    op: &'static str,
+    inputs: &[Var<T>],
+    grads: &[Option<Var<T>>],
+) -> Result<()> {
+    if grads.len() != inputs.len() {
+        return Err(TensorError::arg(
+            op,
+            format!(
+                "its backward returned {} gradients for {} inputs",
+                grads.len(),
+                inputs.len()
+            ),
+        )
+        .into());
+    }
+    for (input, grad) in inputs.iter().zip(grads) {
+        if let Some(grad) = grad {
+            let (gs, is) = (grad.shape(), input.shape());
+            if gs != is {
+                return Err(TensorError::mismatch(
+                    op,
+                    &gs,
+                    &is,
+                    "its backward returned a gradient of another shape than its input's",
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The backward pass. With `targets`, returns their gradients and accumulates nothing, running
@@ -235,7 +284,7 @@ fn run<T: Float>(
         if !wanted(v) {
             continue;
         }
-        let g = apply_hooks(v, g);
+        let g = apply_hooks(v, g)?;
         match &target_ids {
             Some(ids) if ids.contains(&v.id()) => {
                 found.insert(v.id(), g.clone());
@@ -292,6 +341,7 @@ fn run<T: Float>(
             let _quiet = set_anomaly_enabled(false);
             backward_rule(&data.op, &data.inputs, v, &g, wanted_inputs)?
         };
+        check_rule_output(node.name, &data.inputs, &grads)?;
         for ((input, ig), &want) in data.inputs.iter().zip(grads).zip(wanted_inputs) {
             let Some(ig) = ig else { continue };
             if !want {
@@ -300,12 +350,6 @@ fn run<T: Float>(
             if anomaly {
                 check_finite("backward", node.name, &ig.value(), std::slice::from_ref(v))?;
             }
-            debug_assert_eq!(
-                ig.shape(),
-                input.shape(),
-                "backward of {} returned a gradient of the wrong shape",
-                node.name
-            );
             accumulate(&mut pending, input.id(), ig)?;
         }
     }

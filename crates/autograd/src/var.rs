@@ -269,8 +269,25 @@ impl<T: Float> Var<T> {
         *self.lock_grad() = None;
     }
     /// Sets the gradient directly (what gradient clipping and all-reduce do).
-    pub fn set_grad(&self, grad: Option<Tensor<T>>) {
+    ///
+    /// # Errors
+    /// A gradient whose shape is not the variable's (PyTorch: "assigned grad has data of a
+    /// different size"); the gradient is then left as it was.
+    pub fn set_grad(&self, grad: Option<Tensor<T>>) -> Result<()> {
+        if let Some(g) = &grad {
+            let shape = self.shape();
+            if g.shape() != &shape {
+                return Err(TensorError::mismatch(
+                    "set_grad",
+                    g.shape(),
+                    &shape,
+                    "the gradient must have the variable's shape",
+                )
+                .into());
+            }
+        }
         *self.lock_grad() = grad.map(Var::constant);
+        Ok(())
     }
     pub(crate) fn lock_grad(&self) -> std::sync::MutexGuard<'_, Option<Var<T>>> {
         self.inner.grad.lock().unwrap_or_else(|e| e.into_inner())
@@ -380,6 +397,8 @@ impl<T: Float> Drop for VarInner<T> {
     }
 }
 
+/// `Var(Tensor<f32>[2] [0.5, 1.], requires_grad)`: the value with its dtype and shape, the
+/// label if any, and the operation that made it (or whether a leaf requires a gradient).
 impl<T: Float> fmt::Debug for Var<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.value();
@@ -387,7 +406,7 @@ impl<T: Float> fmt::Debug for Var<T> {
         if let Some(l) = self.label() {
             write!(f, "{l}: ")?;
         }
-        write!(f, "{v}")?;
+        write!(f, "{v:?}")?;
         if let Some(op) = self.op_name() {
             write!(f, ", op={op}")?;
         } else if self.requires_grad() {

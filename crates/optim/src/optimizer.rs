@@ -33,12 +33,14 @@ use crate::state::OptimizerState;
 pub trait Optimizer<T: Float = f32> {
     /// Updates every parameter that has a gradient, once; parameters whose gradient is `None`
     /// are skipped (their state does not advance either). The update runs under
-    /// [`no_grad`](scalpel_autograd::no_grad) and replaces each value with
-    /// [`Var::set_value`].
+    /// [`no_grad`](scalpel_autograd::no_grad) and writes each value in place with
+    /// [`Var::update_value`], which counts as a change of the variable (a graph that used the old
+    /// value refuses a later backward).
     ///
     /// # Errors
     /// [`OptimError::GradShape`](crate::OptimError::GradShape) when a gradient's shape differs
-    /// from its parameter's; nothing is updated then.
+    /// from its parameter's; nothing is updated then. (`Var::set_grad` and backward already
+    /// refuse such gradients; this is the optimizer's own check.)
     fn step(&mut self) -> Result<()>;
 
     /// The kind of optimizer ("SGD", "Adam", …), as recorded in its state dict.

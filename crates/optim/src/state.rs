@@ -8,7 +8,7 @@
 //!
 //! let w = Var::parameter(Tensor::from_vec1(vec![1.0f32, 2.0]));
 //! let mut opt = Adam::new([w.clone()], AdamConfig::default())?;
-//! w.set_grad(Some(Tensor::from_vec1(vec![0.5, -0.5])));
+//! w.set_grad(Some(Tensor::from_vec1(vec![0.5, -0.5])))?;
 //! opt.step()?;
 //! let saved: OptimizerState = opt.state_dict();
 //! assert_eq!(saved.optimizer, "Adam");

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use scalpel_autograd::{
-    detect_anomaly, grad, grad_with, no_grad, AutogradError, BackwardOptions, Var,
+    detect_anomaly, grad, grad_with, no_grad, AutogradError, BackwardOptions, CustomOp, Var,
 };
 use scalpel_tensor::Tensor;
 
@@ -169,6 +169,92 @@ fn hooks_on_intermediate_variables_change_what_flows_on() {
     y.register_hook(|g| Some(g.mul_scalar(10.0)));
     y.sum_all().unwrap().backward().unwrap();
     assert_eq!(x.grad().unwrap().to_vec(), vec![30.0]);
+}
+
+#[test]
+fn a_hook_that_changes_the_gradient_shape_is_an_error() {
+    // On a leaf: the [3] replacement would have become the [2] parameter's gradient.
+    let a = Var::parameter(v(&[1.0, 2.0]));
+    a.register_hook(|_| Some(v(&[1.0, 2.0, 3.0])));
+    let e = a.sum_all().unwrap().backward().unwrap_err().to_string();
+    assert!(
+        e.contains("hook") && e.contains("[3]") && e.contains("[2]"),
+        "{e}"
+    );
+    assert!(a.grad().is_none());
+    // On an intermediate variable: it would have broadcast into the leaf's gradient.
+    let a = Var::parameter(v(&[1.0, 2.0]));
+    let m = a.mul_scalar(2.0).unwrap();
+    m.register_hook(|_| Some(Tensor::scalar(7.0)));
+    let e = m.sum_all().unwrap().backward().unwrap_err().to_string();
+    assert!(
+        e.contains("hook") && e.contains("[]") && e.contains("[2]"),
+        "{e}"
+    );
+}
+
+/// A custom operation whose backward returns what it is told to, right or wrong.
+struct Returns(fn(&Var<f64>) -> Vec<Option<Var<f64>>>);
+
+impl CustomOp<f64> for Returns {
+    fn name(&self) -> &'static str {
+        "returns"
+    }
+    fn backward(
+        &self,
+        _inputs: &[Var<f64>],
+        _output: &Var<f64>,
+        grad: &Var<f64>,
+    ) -> scalpel_autograd::Result<Vec<Option<Var<f64>>>> {
+        Ok((self.0)(grad))
+    }
+}
+
+#[test]
+fn a_custom_backward_with_wrong_gradients_is_an_error_naming_the_op() {
+    let run = |rule: fn(&Var<f64>) -> Vec<Option<Var<f64>>>| {
+        let (a, b) = (
+            Var::parameter(v(&[1.0, 2.0])),
+            Var::parameter(v(&[3.0, 4.0])),
+        );
+        let y = Var::from_custom(v(&[0.0, 0.0]), &[a.clone(), b.clone()], Returns(rule)).unwrap();
+        let result = y.sum_all().unwrap().backward().map_err(|e| e.to_string());
+        (result, a.grad(), b.grad())
+    };
+    // Right: one gradient per input, of its shape (None for an input that needs none).
+    let (ok, ga, gb) = run(|g| vec![Some(g.clone()), None]);
+    assert!(ok.is_ok());
+    assert_eq!((ga.unwrap().to_vec(), gb), (vec![1.0, 1.0], None));
+    // One gradient for two inputs: b would have been left without one, silently.
+    let (e, ga, _) = run(|g| vec![Some(g.clone())]);
+    let e = e.unwrap_err();
+    assert!(
+        e.contains("returns") && e.contains("1 gradients for 2 inputs"),
+        "{e}"
+    );
+    assert!(ga.is_none());
+    // A gradient of another shape.
+    let (e, _, _) = run(|g| vec![Some(g.clone()), Some(g.sum_all().unwrap())]);
+    let e = e.unwrap_err();
+    assert!(
+        e.contains("returns") && e.contains("[]") && e.contains("[2]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn set_grad_refuses_a_gradient_of_another_shape() {
+    let a = Var::parameter(v(&[1.0, 2.0]));
+    a.set_grad(Some(v(&[0.5, 0.5]))).unwrap();
+    let e = a
+        .set_grad(Some(Tensor::from_vec(vec![1.0, 1.0], [2, 1]).unwrap()))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("set_grad") && e.contains("[2, 1]"), "{e}");
+    // The refused gradient left the previous one in place.
+    assert_eq!(a.grad().unwrap().to_vec(), vec![0.5, 0.5]);
+    a.set_grad(None).unwrap();
+    assert!(a.grad().is_none());
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::error::{check, Result};
 /// use scalpel_tensor::Tensor;
 ///
 /// let w = Var::parameter(Tensor::<f64>::zeros([2]));
-/// w.set_grad(Some(Tensor::from_vec1(vec![3.0, 4.0])));
+/// w.set_grad(Some(Tensor::from_vec1(vec![3.0, 4.0])))?;
 /// let norm = clip_grad_norm([&w], 1.0, 2.0)?;
 /// assert_eq!(norm, 5.0);
 /// let g = w.grad().unwrap().to_vec();
@@ -65,7 +65,7 @@ pub fn clip_grad_norm<'a, T: Float>(
     if coef.is_nan() || coef < 1.0 {
         let c = T::from_f64_lossy(coef);
         for (p, g) in grads {
-            p.set_grad(Some(g.map(|x| x * c)));
+            p.set_grad(Some(g.map(|x| x * c)))?;
         }
     }
     Ok(total)

@@ -14,7 +14,7 @@ use crate::error::{check, Result};
 /// use scalpel_tensor::Tensor;
 ///
 /// let w = Var::parameter(Tensor::<f32>::zeros([3]));
-/// w.set_grad(Some(Tensor::from_vec1(vec![-3.0, 0.5, 7.0])));
+/// w.set_grad(Some(Tensor::from_vec1(vec![-3.0, 0.5, 7.0])))?;
 /// clip_grad_value([&w], 1.0)?;
 /// assert_eq!(w.grad().unwrap().to_vec(), vec![-1.0, 0.5, 1.0]);
 /// # Ok::<(), scalpel_optim::OptimError>(())
@@ -46,7 +46,7 @@ pub fn clip_grad_value<'a, T: Float>(
                 } else {
                     x
                 }
-            })));
+            })))?;
         }
     }
     Ok(())

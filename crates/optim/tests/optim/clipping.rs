@@ -6,7 +6,7 @@ use scalpel_tensor::Tensor;
 
 fn param_with_grad(grad: Vec<f64>) -> Var<f64> {
     let p = Var::parameter(Tensor::zeros([grad.len()]));
-    p.set_grad(Some(Tensor::from_vec1(grad)));
+    p.set_grad(Some(Tensor::from_vec1(grad))).unwrap();
     p
 }
 
@@ -73,7 +73,8 @@ fn parameters_without_gradient_are_ignored_and_stay_without() {
 #[test]
 fn f32_gradients_are_clipped_with_the_norm_accumulated_in_f64() {
     let p = Var::parameter(Tensor::<f32>::zeros([2]));
-    p.set_grad(Some(Tensor::from_vec1(vec![30.0, 40.0])));
+    p.set_grad(Some(Tensor::from_vec1(vec![30.0, 40.0])))
+        .unwrap();
     let total = clip_grad_norm([&p], 5.0, 2.0).unwrap();
     assert_eq!(total, 50.0);
     let g = p.grad().unwrap().to_vec();

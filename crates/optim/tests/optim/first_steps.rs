@@ -32,7 +32,7 @@ fn check_against<O: Optimizer<f64>, R: Reference>(
         let xs = x.value().to_vec();
         let grad: Vec<f64> = xs.iter().zip(A).map(|(x, a)| a * x).collect();
         opt.zero_grad();
-        x.set_grad(Some(Tensor::from_vec1(grad)));
+        x.set_grad(Some(Tensor::from_vec1(grad))).unwrap();
         opt.step().unwrap();
         for i in 0..A.len() {
             want[i] = refs[i].next(want[i], A[i] * want[i], t);
@@ -438,7 +438,7 @@ fn amsgrad_takes_different_steps_from_adam_when_second_moment_falls() {
                 .zip(A)
                 .map(|(x, a)| a * x)
                 .collect();
-            x.set_grad(Some(Tensor::from_vec1(g)));
+            x.set_grad(Some(Tensor::from_vec1(g))).unwrap();
             opt.step().unwrap();
         }
         x.value().to_vec()
@@ -466,7 +466,7 @@ fn adam_in_f32_matches_f64_hand_formula_to_f32_precision() {
             .zip(A)
             .map(|(x, a)| a as f32 * x)
             .collect();
-        x.set_grad(Some(Tensor::from_vec1(g)));
+        x.set_grad(Some(Tensor::from_vec1(g))).unwrap();
         opt.step().unwrap();
         for i in 0..4 {
             want[i] = refs[i].next(want[i], A[i] * want[i], t);

@@ -39,7 +39,7 @@ fn groups(p: &[Var<f32>]) -> Vec<ParamGroup<f32>> {
 fn set_grads(p: &[Var<f32>]) {
     for v in &p[..2] {
         let g = v.value().map(|x| 0.7 * x + 0.1 * x * x * x);
-        v.set_grad(Some(g));
+        v.set_grad(Some(g)).unwrap();
     }
 }
 
