@@ -1,7 +1,8 @@
 //! numpy-like printing: nested brackets, aligned columns, and `...` eliding the middle of long
 //! dimensions (more than 1000 elements in all, as numpy's default threshold). Floats print as
-//! numpy prints them: at most 8 decimals with trailing zeros dropped, or in scientific notation
-//! when the magnitudes ask for it (see [`FloatStyle`]).
+//! numpy prints them: at most 8 decimals with trailing zeros dropped but the point kept (`1.`),
+//! decimal points aligned, or in scientific notation (`1.5e-05`) when the magnitudes ask for it
+//! (see [`FloatStyle`]); NaN and the infinities as `nan`, `inf`, `-inf`.
 
 use std::any::Any;
 use std::fmt;
@@ -70,33 +71,120 @@ impl FloatStyle {
     }
 }
 
-/// The printed floats: in one style for all, each to `precision` digits when one is given.
+/// The printed floats: in one style for all, each to `precision` digits when one is given,
+/// laid out as numpy lays them out.
 fn float_texts<F: Copy + fmt::Display + fmt::LowerExp>(
     values: &[F],
     magnitude: impl Fn(F) -> f64,
     precision: Option<usize>,
 ) -> Vec<String> {
     let style = FloatStyle::of(values.iter().map(|&v| magnitude(v)));
-    values
-        .iter()
-        .map(|v| match (style, precision) {
-            (FloatStyle::Fixed, Some(p)) => format!("{v:.p$}"),
-            (FloatStyle::Scientific, Some(p)) => format!("{v:.p$e}"),
-            (FloatStyle::Fixed, None) => trim_zeros(&format!("{v:.8}")),
-            (FloatStyle::Scientific, None) => match format!("{v:.4e}").split_once('e') {
-                Some((mantissa, exponent)) => format!("{}e{exponent}", trim_zeros(mantissa)),
-                None => format!("{v}"), // NaN, inf
-            },
+    match style {
+        FloatStyle::Fixed => {
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| match precision {
+                    Some(p) => format!("{v:.p$}"),
+                    None => trim_zeros(&format!("{v:.8}")),
+                })
+                .collect();
+            align_points(texts)
+        }
+        FloatStyle::Scientific => {
+            let parts: Vec<Option<(String, String)>> = values
+                .iter()
+                .map(|v| {
+                    let text = match precision {
+                        Some(p) => format!("{v:.p$e}"),
+                        None => format!("{v:.4e}"),
+                    };
+                    text.split_once('e').map(|(mantissa, exponent)| {
+                        let mantissa = match precision {
+                            Some(_) => mantissa.to_string(),
+                            None => trim_zeros(mantissa),
+                        };
+                        (mantissa, two_digit_exponent(exponent))
+                    })
+                })
+                .collect();
+            // Every mantissa to as many decimals as the longest needs (`0.0000e+00` beside
+            // `4.5399e-05`), as numpy pads them.
+            let decimals = parts
+                .iter()
+                .flatten()
+                .map(|(m, _)| decimals_of(m))
+                .max()
+                .unwrap_or(0);
+            values
+                .iter()
+                .zip(parts)
+                .map(|(v, part)| match part {
+                    Some((mantissa, exponent)) => {
+                        let pad = decimals - decimals_of(&mantissa);
+                        format!("{mantissa}{}e{exponent}", "0".repeat(pad))
+                    }
+                    None => non_finite(*v),
+                })
+                .collect()
+        }
+    }
+}
+
+/// NaN and the infinities as numpy and PyTorch print them: `nan`, `inf`, `-inf`.
+fn non_finite<F: fmt::Display>(v: F) -> String {
+    v.to_string().replace("NaN", "nan")
+}
+
+/// The digits after the decimal point of `text` (`"2."` has none).
+fn decimals_of(text: &str) -> usize {
+    text.split_once('.').map_or(0, |(_, d)| d.len())
+}
+
+/// Rust's exponent `-5` or `30` as numpy writes it: a sign and at least two digits (`-05`, `+30`).
+fn two_digit_exponent(exponent: &str) -> String {
+    let (sign, digits) = match exponent.strip_prefix('-') {
+        Some(digits) => ('-', digits),
+        None => ('+', exponent),
+    };
+    format!("{sign}{digits:0>2}")
+}
+
+/// Pads positional texts so that their decimal points line up (`[ 0.3,  1. , -2.5]`); texts
+/// without a point (`nan`, `inf`) are right-aligned to the same width.
+fn align_points(texts: Vec<String>) -> Vec<String> {
+    let texts: Vec<String> = texts.into_iter().map(non_finite).collect();
+    let split = |t: &str| match t.split_once('.') {
+        Some((whole, fraction)) => (whole.chars().count(), Some(fraction.chars().count())),
+        None => (t.chars().count(), None),
+    };
+    let (mut whole_w, mut fraction_w) = (0, 0);
+    for t in &texts {
+        if let (whole, Some(fraction)) = split(t) {
+            whole_w = whole_w.max(whole);
+            fraction_w = fraction_w.max(fraction);
+        }
+    }
+    let width = whole_w + 1 + fraction_w;
+    texts
+        .into_iter()
+        .map(|t| match split(&t) {
+            (whole, Some(fraction)) => format!(
+                "{}{t}{}",
+                " ".repeat(whole_w - whole),
+                " ".repeat(fraction_w - fraction)
+            ),
+            (_, None) => format!("{t:>width$}"),
         })
         .collect()
 }
 
-/// `1.2500` → `1.25`, `2.000` → `2`; text without a decimal point (NaN, inf) as it is.
+/// `1.2500` → `1.25`, `2.000` → `2.` (the point stays, as numpy keeps it, so that a float
+/// never reads as an integer); text without a decimal point (NaN, inf) as it is.
 fn trim_zeros(text: &str) -> String {
     if !text.contains('.') {
         return text.to_string();
     }
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    text.trim_end_matches('0').to_string()
 }
 
 fn write_nested(
@@ -176,27 +264,37 @@ mod tests {
 
     #[test]
     fn floats_print_as_numpy_prints_them() {
-        // at most 8 decimals, trailing zeros dropped
+        // at most 8 decimals, trailing zeros dropped but the point kept, points aligned
         let t = Tensor::from_vec1(vec![0.1f64 + 0.2, 1.0, -2.5]);
-        assert_eq!(t.to_string(), "[ 0.3,    1, -2.5]");
+        assert_eq!(t.to_string(), "[ 0.3,  1. , -2.5]");
+        let t = Tensor::from_vec(vec![0.0f32, 1.0, 2.0, 3.0, 4.0, 5.0], [2, 3]).unwrap();
+        assert_eq!(t.to_string(), "[[0., 1., 2.],\n [3., 4., 5.]]");
+        assert_eq!(
+            Tensor::from_vec1(vec![-0.0f64, 10.25]).to_string(),
+            "[-0.  , 10.25]"
+        );
         assert_eq!(
             Tensor::from_vec1(vec![1.0f32 / 3.0]).to_string(),
             "[0.33333334]"
         );
-        // scientific when a magnitude is tiny, huge, or the spread is over 1000
+        // scientific when a magnitude is tiny, huge, or the spread is over 1000; mantissas to
+        // the same number of decimals, exponents signed with two digits
         let t = Tensor::from_vec1(vec![1e-45f64, 0.5, 1.0]);
-        assert_eq!(t.to_string(), "[1e-45,  5e-1,   1e0]");
+        assert_eq!(t.to_string(), "[1.e-45, 5.e-01, 1.e+00]");
         let t = Tensor::from_vec1(vec![1e30f32, 1.0]);
-        assert_eq!(t.to_string(), "[1e30,  1e0]");
+        assert_eq!(t.to_string(), "[1.e+30, 1.e+00]");
         let t = Tensor::from_vec1(vec![4.539_889_9e-5f64, 0.0]);
-        assert_eq!(t.to_string(), "[4.5399e-5,       0e0]");
-        // NaN and infinities do not decide the style
+        assert_eq!(t.to_string(), "[4.5399e-05, 0.0000e+00]");
+        let t = Tensor::from_vec1(vec![1e300f64, -1e-300, f64::NEG_INFINITY]);
+        assert_eq!(t.to_string(), "[ 1.e+300, -1.e-300,     -inf]");
+        // NaN and infinities do not decide the style, and print as numpy prints them
         let t = Tensor::from_vec1(vec![f32::NAN, f32::INFINITY, 2.0]);
-        assert_eq!(t.to_string(), "[NaN, inf,   2]");
-        assert_eq!(Tensor::scalar(1e-9f64).to_string(), "1e-9");
+        assert_eq!(t.to_string(), "[nan, inf,  2.]");
+        assert_eq!(Tensor::scalar(1e-9f64).to_string(), "1.e-09");
+        assert_eq!(Tensor::scalar(f64::NAN).to_string(), "nan");
         assert_eq!(
-            format!("{:.2}", Tensor::from_vec1(vec![1e-9f64])),
-            "[1.00e-9]"
+            format!("{:.2}", Tensor::from_vec1(vec![1e-9f64, 2e-3])),
+            "[1.00e-09, 2.00e-03]"
         );
     }
 }

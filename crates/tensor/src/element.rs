@@ -10,21 +10,31 @@ use std::fmt::{Debug, Display};
 use num_traits::{Bounded, FromPrimitive, Num, NumAssignOps, NumCast, ToPrimitive};
 
 /// The runtime name of an element type, used in error messages and serialised tensors.
+///
+/// serde writes it as the variant's name (`"F32"`) and reads that or the lowercase name the
+/// type prints as (`"f32"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DType {
     /// `bool`
+    #[serde(alias = "bool")]
     Bool,
     /// `u8`
+    #[serde(alias = "u8")]
     U8,
     /// `u32`
+    #[serde(alias = "u32")]
     U32,
     /// `i32`
+    #[serde(alias = "i32")]
     I32,
     /// `i64`
+    #[serde(alias = "i64")]
     I64,
     /// `f32`
+    #[serde(alias = "f32")]
     F32,
     /// `f64`
+    #[serde(alias = "f64")]
     F64,
 }
 

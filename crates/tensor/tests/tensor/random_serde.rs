@@ -287,6 +287,30 @@ fn fields_in_any_order_are_accepted() {
     assert_eq!(t.dtype(), DType::I64);
 }
 
+#[test]
+fn dtype_is_read_as_written_or_as_it_prints() {
+    // Written "F32"; a hand-written file may spell it as errors and Display do, "f32".
+    let t = Tensor::from_vec1(vec![1.5f32]);
+    assert!(serde_json::to_string(&t)
+        .unwrap()
+        .contains(r#""dtype":"F32""#));
+    for (json, dtype) in [
+        (r#"{"dtype":"f32","shape":[1],"data":[1.5]}"#, DType::F32),
+        (r#"{"dtype":"F32","shape":[1],"data":[1.5]}"#, DType::F32),
+    ] {
+        let back: Tensor<f32> = serde_json::from_str(json).unwrap();
+        assert_eq!((back.dtype(), back.to_vec()), (dtype, vec![1.5]));
+    }
+    let b: Tensor<bool> =
+        serde_json::from_str(r#"{"dtype":"bool","shape":[2],"data":[true,false]}"#).unwrap();
+    assert_eq!(b.to_vec(), vec![true, false]);
+    let e = read_error::<f32>(r#"{"dtype":"i64","shape":[1],"data":[1]}"#);
+    assert!(
+        e.contains("dtype i64 does not match the element type f32"),
+        "{e}"
+    );
+}
+
 /// The message of the error that reading `json` as a `Tensor<T>` gives.
 fn read_error<T>(json: &str) -> String
 where

@@ -4,7 +4,7 @@ use super::{checked_index, zip_into};
 use crate::element::Numeric;
 use crate::error::{Result, TensorError};
 use crate::layout::Layout;
-use crate::shape::resolve_axis;
+use crate::shape::{resolve_axis, Shape};
 use crate::tensor::Tensor;
 
 impl<T: Numeric> Tensor<T> {
@@ -40,7 +40,11 @@ impl<T: Numeric> Tensor<T> {
                 op,
                 self.shape(),
                 src.shape(),
-                format!("src must match the tensor except on axis {ax}, one slice per index"),
+                format!(
+                    "src must be {} (the tensor's shape, axis {ax} as long as the {} indices)",
+                    Shape::new(&expected),
+                    indices.numel()
+                ),
             ));
         }
         let size = self.dims()[ax];
