@@ -1,23 +1,36 @@
-//! Small file helpers: whole-file writes that never leave a half-written file behind.
+//! Small file helpers: whole-file writes that never leave a half-written file behind, flushed to
+//! disk or not.
 
 use std::path::Path;
 
 use crate::error::{ModelsError, Result};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader (or a run interrupted mid-write) sees the old file or the new one, never a mix.
+/// reader (or a run interrupted mid-write) sees the old file or the new one, never a mix. Not
+/// flushed to disk: for files rewritten every epoch (metrics, curves), where a crash of the
+/// machine may lose the last versions; see [`write_durable`].
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temporary(path, bytes, false)
+}
+
+/// [`write_atomic`], flushed to disk: the file before its rename, so that a crash of the
+/// machine (not just the process) cannot leave the new name pointing at data that never reached
+/// the disk, and the folder after it, so that renames survive in the order they were made. For
+/// checkpoints and the final model.
+pub(crate) fn write_durable(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temporary(path, bytes, true)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn write_through_temporary(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     use std::io::Write;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let mut file = std::fs::File::create(&tmp).map_err(|e| ModelsError::io(&tmp, e))?;
-    // Flushed to disk before the rename, so that a crash of the machine (not just the process)
-    // cannot leave the new name pointing at data that never reached the disk.
     file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| if sync { file.sync_all() } else { Ok(()) })
         .map_err(|e| ModelsError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| ModelsError::io(path, e))?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+    std::fs::rename(&tmp, path).map_err(|e| ModelsError::io(path, e))
 }
 
 /// Flushes a folder's entries to disk, so that renames in it survive a crash of the machine in
@@ -60,12 +73,14 @@ mod tests {
     }
 
     #[test]
-    fn write_atomic_replaces_the_file_and_leaves_no_temporary() {
+    fn both_writes_replace_the_file_and_leave_no_temporary() {
         let dir = fresh_dir("write");
         let path = dir.join("a.txt");
         write_atomic(&path, b"old").unwrap();
-        write_atomic(&path, b"new").unwrap();
+        write_durable(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        write_atomic(&path, b"newer").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"newer");
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use scalpel_data::{DataLoader, Dataset};
 use scalpel_nn::StateDict;
-use scalpel_optim::{OptimizerState, SchedulerState};
+use scalpel_optim::{OptimizerState, ReduceLROnPlateau, SchedulerState};
 use scalpel_tensor::Float;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::early_stopping::EarlyStoppingState;
 use super::metrics::EpochMetrics;
 use crate::error::{ModelsError, Result};
-use crate::io::{create_dir, sync_dir, write_atomic};
+use crate::io::{create_dir, sync_dir, write_durable};
 
 /// The checkpoint's model weights.
 pub const MODEL_FILE: &str = "model.safetensors";
@@ -105,6 +105,10 @@ pub struct TrainerCheckpoint {
     pub early_stopping: EarlyStoppingState,
     /// The learning-rate schedule's progress, if the run has one.
     pub scheduler: Option<SchedulerState>,
+    /// The plateau schedule, whole, if the run reduces its learning rate on a plateau.
+    /// (Absent from files written before it existed, which had none.)
+    #[serde(default)]
+    pub plateau: Option<ReduceLROnPlateau>,
     /// The training loader's state.
     pub loader: LoaderState,
     /// True when `best.safetensors` is part of the checkpoint.
@@ -163,7 +167,7 @@ fn stage<T: Float + Serialize>(
     ));
     trainer.files.clear();
     for (name, bytes) in &files {
-        write_atomic(&next_path(dir, name), bytes)?;
+        write_durable(&next_path(dir, name), bytes)?;
         trainer
             .files
             .insert(name.to_string(), fnv1a(bytes.iter().copied()));
@@ -174,7 +178,7 @@ fn stage<T: Float + Serialize>(
 /// The step that makes the new checkpoint the current one: replaces `trainer.json`.
 fn publish(dir: &Path, trainer: &TrainerCheckpoint) -> Result<()> {
     let path = dir.join(TRAINER_FILE);
-    write_atomic(&path, &json_bytes(&path, trainer)?)
+    write_durable(&path, &json_bytes(&path, trainer)?)
 }
 
 /// The last step: renames each staged `<name>.next` over `<name>`.
@@ -298,6 +302,7 @@ mod tests {
             history: Vec::new(),
             early_stopping: EarlyStoppingState::default(),
             scheduler: None,
+            plateau: None,
             loader: LoaderState {
                 samples: 10,
                 batch_size: 5,

@@ -25,13 +25,13 @@ use std::time::Instant;
 use scalpel_autograd::Var;
 use scalpel_data::{DataLoader, Dataset};
 use scalpel_nn::{l2_penalty, Module, StateDict};
-use scalpel_optim::{clip_grad_norm, LrScheduler, Optimizer};
+use scalpel_optim::{clip_grad_norm, LrScheduler, Optimizer, PlateauMode, ReduceLROnPlateau};
 use scalpel_tensor::{Element, Float};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{ModelsError, Result};
-use crate::io::{create_dir, write_atomic};
+use crate::io::{create_dir, write_atomic, write_durable};
 use crate::plot::{render_svg, training_curves};
 use progress::EpochProgress;
 
@@ -69,10 +69,16 @@ impl History {
 /// `step` — the book's `train_nn`; then validation with [`evaluate`] (under `no_grad`, in
 /// evaluation mode), the schedule's step, early stopping, and the run folder's files.
 ///
+/// An epoch's train loss and accuracy are averages over its batches as they were trained: in
+/// training mode (dropout on, batch norm on batch statistics) and with weights that moved
+/// during the epoch. So they differ from [`evaluate`] on the training set after the epoch,
+/// which runs in evaluation mode with the final weights; with dropout, noticeably.
+///
 /// The run folder ([`run_dir`](Self::run_dir)), when set, receives after every epoch
 /// `metrics.csv` (epoch, train loss, train acc, val loss, val acc, lr, seconds), `curves.svg`
-/// (loss and accuracy per epoch) and the `checkpoint/` folder (model state dict as safetensors,
-/// optimizer state and [`TrainerCheckpoint`] as JSON), and at the end `model.safetensors`. A
+/// (loss and accuracy per epoch) and, every [`checkpoint_every`](Self::checkpoint_every) epochs,
+/// the `checkpoint/` folder (model state dict as safetensors, optimizer state and
+/// [`TrainerCheckpoint`] as JSON, flushed to disk), and at the end `model.safetensors`. A
 /// run continued with [`resume`](Self::resume) on fresh objects gives bit-for-bit the
 /// parameters of an uninterrupted run.
 ///
@@ -100,6 +106,7 @@ pub struct Trainer<'a, T: Float = f32, Y: Element = i64> {
     optimizer: Box<dyn Optimizer<T> + 'a>,
     criterion: Box<dyn Criterion<T, Y> + 'a>,
     scheduler: Option<Box<dyn LrScheduler + 'a>>,
+    plateau: Option<(ReduceLROnPlateau, Monitor)>,
     epochs: usize,
     l2: f64,
     max_grad_norm: Option<f64>,
@@ -132,6 +139,7 @@ where
             optimizer: Box::new(optimizer),
             criterion: Box::new(criterion),
             scheduler: None,
+            plateau: None,
             epochs: 10,
             l2: 0.0,
             max_grad_norm: None,
@@ -171,6 +179,16 @@ where
     /// before handing the optimizer to [`new`](Self::new)).
     pub fn scheduler(mut self, scheduler: impl LrScheduler + 'a) -> Self {
         self.scheduler = Some(Box::new(scheduler));
+        self
+    }
+
+    /// Cuts the learning rate with `plateau` (PyTorch's `ReduceLROnPlateau`) when `monitor`
+    /// stops improving: after every epoch (and its validation) the schedule is stepped with the
+    /// epoch's validation loss, validation accuracy or training loss. Build `plateau` with the
+    /// [`PlateauMode`] that suits the figure (`Max` for an accuracy). It takes the place of a
+    /// [`scheduler`](Self::scheduler); [`fit`](Self::fit) refuses both at once.
+    pub fn reduce_lr_on_plateau(mut self, plateau: ReduceLROnPlateau, monitor: Monitor) -> Self {
+        self.plateau = Some((plateau, monitor));
         self
     }
 
@@ -252,8 +270,8 @@ where
     ///
     /// # Errors
     /// Missing or unreadable files; a checkpoint for another model (names or shapes, as a
-    /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule state in the checkpoint
-    /// without a schedule in the trainer or the other way round. On any error the model and
+    /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule (or plateau schedule)
+    /// state in the checkpoint without one in the trainer, or the other way round. On any error the model and
     /// the optimizer are left as they were.
     pub fn resume(&mut self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
@@ -267,6 +285,12 @@ where
                 "the checkpointed run and this trainer differ in having a learning-rate schedule",
             ));
         }
+        if loaded.trainer.plateau.is_some() != self.plateau.is_some() {
+            return Err(mismatch(
+                "the checkpointed run and this trainer differ in reducing the learning rate on \
+                 a plateau",
+            ));
+        }
         // The model and optimizer as they were, put back if any part of the checkpoint does
         // not fit: a failed resume leaves the trainer as it found it.
         let model_before = self.model.state_dict();
@@ -276,6 +300,9 @@ where
             self.optimizer.load_state_dict(&loaded.optimizer)?;
             if let (Some(s), Some(state)) = (self.scheduler.as_mut(), &loaded.trainer.scheduler) {
                 s.load_state_dict(&mut *self.optimizer, state)?;
+            }
+            if let (Some((p, _)), Some(saved)) = (self.plateau.as_mut(), &loaded.trainer.plateau) {
+                p.load_state_dict(&mut *self.optimizer, saved)?;
             }
             Ok(())
         })();
@@ -301,7 +328,9 @@ where
     /// [`ModelsError::InvalidArgument`] when a loader yields no batches (its mean loss would
     /// be meaningless), when early stopping has a patience of 0 or a negative or non-finite
     /// `min_delta`, when it watches validation figures and `val` is `None`, or when it
-    /// watches validation accuracy and the criterion has none (after the first epoch);
+    /// watches validation accuracy and the criterion has none (after the first epoch), and the
+    /// same for the figure [`reduce_lr_on_plateau`](Self::reduce_lr_on_plateau) watches; when
+    /// the plateau schedule's mode does not suit its figure, or a schedule is given as well;
     /// [`ModelsError::Checkpoint`] when resuming with a training loader that
     /// differs from the checkpointed run's (data set size, batch size or shuffle seed).
     pub fn fit<D>(&mut self, train: &DataLoader<D>, val: Option<&DataLoader<D>>) -> Result<History>
@@ -324,6 +353,7 @@ where
                 "the validation loader yields no batches",
             ));
         }
+        self.check_plateau(val.is_some())?;
         if let Some(rule) = &self.early_stopping {
             if rule.patience == 0 || !rule.min_delta.is_finite() || rule.min_delta < 0.0 {
                 return Err(ModelsError::arg(
@@ -367,21 +397,12 @@ where
                 break;
             }
             let metrics = self.train_epoch(epoch, train, val, mode)?;
+            if let Some((plateau, monitor)) = self.plateau.as_mut() {
+                let value = monitored(*monitor, &metrics, "the plateau schedule")?;
+                plateau.step(&mut *self.optimizer, value);
+            }
             if let Some(rule) = self.early_stopping {
-                let value = match rule.monitor {
-                    Monitor::ValLoss => metrics.val_loss,
-                    Monitor::ValAccuracy => metrics.val_accuracy,
-                    Monitor::TrainLoss => Some(metrics.train_loss),
-                }
-                .ok_or_else(|| {
-                    ModelsError::arg(
-                        "Trainer::fit",
-                        format!(
-                            "early stopping watches {}, but the criterion reports no accuracy",
-                            rule.monitor.name()
-                        ),
-                    )
-                })?;
+                let value = monitored(rule.monitor, &metrics, "early stopping")?;
                 if self.stopping.update(&rule, metrics.epoch, value) && rule.restore_best {
                     self.best = Some(self.model.state_dict());
                 }
@@ -390,6 +411,41 @@ where
             self.write_run_files(epoch + 1, train)?;
         }
         self.finish()
+    }
+
+    /// The checks [`fit`](Self::fit) makes of the plateau schedule before training.
+    fn check_plateau(&self, has_val: bool) -> Result<()> {
+        let Some((plateau, monitor)) = &self.plateau else {
+            return Ok(());
+        };
+        let refuse = |reason: String| Err(ModelsError::arg("Trainer::fit", reason));
+        if self.scheduler.is_some() {
+            return refuse(
+                "a learning-rate schedule and reduce_lr_on_plateau both set the learning rate \
+                 after each epoch; give one of them"
+                    .into(),
+            );
+        }
+        if *monitor != Monitor::TrainLoss && !has_val {
+            return refuse(format!(
+                "the plateau schedule watches {} but no validation loader was given",
+                monitor.name()
+            ));
+        }
+        let higher = plateau.config().mode == PlateauMode::Max;
+        if higher != monitor.higher_is_better() {
+            return refuse(format!(
+                "the plateau schedule watches {}, where {} is better, but its mode is {:?}",
+                monitor.name(),
+                if monitor.higher_is_better() {
+                    "higher"
+                } else {
+                    "lower"
+                },
+                plateau.config().mode
+            ));
+        }
+        Ok(())
     }
 
     /// One epoch of training and validation.
@@ -488,6 +544,7 @@ where
                 history: self.history.clone(),
                 early_stopping: self.stopping.clone(),
                 scheduler: self.scheduler.as_ref().map(|s| s.state_dict()),
+                plateau: self.plateau.as_ref().map(|(p, _)| p.clone()),
                 loader: LoaderState::of(train, epochs_done as u64),
                 has_best: self.best.is_some(),
                 files: Default::default(),
@@ -513,7 +570,7 @@ where
             }
         }
         if let Some(dir) = &self.run_dir {
-            write_atomic(
+            write_durable(
                 &dir.join(FINAL_MODEL_FILE),
                 &self.model.state_dict().to_safetensors()?,
             )?;
@@ -524,4 +581,25 @@ where
             stopped_early: self.stopping.stopped && self.history.len() < self.epochs,
         })
     }
+}
+
+/// The figure of `metrics` that `monitor` names, for `user` (named in the error).
+///
+/// # Errors
+/// When the figure is absent: an accuracy the criterion does not report.
+fn monitored(monitor: Monitor, metrics: &EpochMetrics, user: &str) -> Result<f64> {
+    match monitor {
+        Monitor::ValLoss => metrics.val_loss,
+        Monitor::ValAccuracy => metrics.val_accuracy,
+        Monitor::TrainLoss => Some(metrics.train_loss),
+    }
+    .ok_or_else(|| {
+        ModelsError::arg(
+            "Trainer::fit",
+            format!(
+                "{user} watches {}, but the criterion reports no accuracy",
+                monitor.name()
+            ),
+        )
+    })
 }

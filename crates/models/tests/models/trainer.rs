@@ -12,7 +12,10 @@ use scalpel_models::{
     Result, Trainer,
 };
 use scalpel_nn::{Module, Sequential, StateDict, StateTensor};
-use scalpel_optim::{Adam, AdamConfig, CosineAnnealingLR, Sgd, SgdConfig};
+use scalpel_optim::{
+    Adam, AdamConfig, CosineAnnealingLR, PlateauConfig, PlateauMode, ReduceLROnPlateau, Sgd,
+    SgdConfig,
+};
 use scalpel_tensor::{Rng, Tensor};
 
 /// A fresh, empty folder under the target directory for one test.
@@ -62,6 +65,27 @@ fn run(
     resume: Option<usize>,
     loader: &DataLoader<TensorDataset>,
 ) -> Result<scalpel_models::History> {
+    run_with(model, epochs, dir, resume, loader, Schedule::Cosine)
+}
+
+/// How [`run_with`] sets the learning rate after each epoch.
+#[derive(Clone, Copy)]
+enum Schedule {
+    /// Cosine annealing over 4 epochs.
+    Cosine,
+    /// Halved when the training loss improves by less than 20 % (patience 0): a schedule whose
+    /// state (best loss, bad epochs) a resume must restore.
+    Plateau,
+}
+
+fn run_with(
+    model: &Sequential,
+    epochs: usize,
+    dir: &Path,
+    resume: Option<usize>,
+    loader: &DataLoader<TensorDataset>,
+    schedule: Schedule,
+) -> Result<scalpel_models::History> {
     let mut opt = Adam::new(
         model.parameters(),
         AdamConfig {
@@ -69,11 +93,26 @@ fn run(
             ..Default::default()
         },
     )?;
-    let schedule = CosineAnnealingLR::new(&mut opt, 4, 0.001)?;
-    let mut trainer = Trainer::new(model, opt, CrossEntropyLoss)
+    let trainer = match schedule {
+        Schedule::Cosine => {
+            let cosine = CosineAnnealingLR::new(&mut opt, 4, 0.001)?;
+            Trainer::new(model, opt, CrossEntropyLoss).scheduler(cosine)
+        }
+        Schedule::Plateau => {
+            let config = PlateauConfig {
+                factor: 0.5,
+                patience: 0,
+                threshold: 0.2,
+                ..Default::default()
+            };
+            let plateau = ReduceLROnPlateau::new(&opt, config)?;
+            Trainer::new(model, opt, CrossEntropyLoss)
+                .reduce_lr_on_plateau(plateau, Monitor::TrainLoss)
+        }
+    };
+    let mut trainer = trainer
         .epochs(epochs)
         .l2(1e-4)
-        .scheduler(schedule)
         .progress(Progress::Silent)
         .run_dir(dir);
     if let Some(done) = resume {
@@ -102,6 +141,61 @@ fn resuming_from_a_checkpoint_gives_bit_for_bit_the_uninterrupted_run() {
     // The metrics of the resumed run continue the saved history.
     let csv = std::fs::read_to_string(split_dir.join("metrics.csv")).unwrap();
     assert_eq!(csv.lines().count(), 5);
+}
+
+#[test]
+fn a_run_that_reduces_on_a_plateau_resumes_bit_for_bit() {
+    let straight_dir = scratch("plateau_straight");
+    let straight = network(1);
+    let loader = || spiral_loader(0, 5, 16);
+    let history = run_with(
+        &straight,
+        5,
+        &straight_dir,
+        None,
+        &loader(),
+        Schedule::Plateau,
+    );
+    let lrs: Vec<f64> = history.unwrap().epochs.iter().map(|m| m.lr).collect();
+    // The schedule did cut the rate within the run, so its state matters on resume.
+    assert!(lrs[4] < lrs[0], "{lrs:?}");
+
+    let split_dir = scratch("plateau_split");
+    run_with(
+        &network(1),
+        2,
+        &split_dir,
+        None,
+        &loader(),
+        Schedule::Plateau,
+    )
+    .unwrap();
+    let resumed = network(4321);
+    let history = run_with(
+        &resumed,
+        5,
+        &split_dir,
+        Some(2),
+        &loader(),
+        Schedule::Plateau,
+    );
+    let resumed_lrs: Vec<f64> = history.unwrap().epochs.iter().map(|m| m.lr).collect();
+    assert_eq!(resumed_lrs, lrs);
+    assert_eq!(bits(&straight.state_dict()), bits(&resumed.state_dict()));
+    // A trainer with a cosine schedule instead does not take that checkpoint.
+    let e = run_with(
+        &network(1),
+        5,
+        &split_dir,
+        Some(2),
+        &loader(),
+        Schedule::Cosine,
+    );
+    let e = e.unwrap_err().to_string();
+    assert!(
+        e.contains("differ in having a learning-rate schedule"),
+        "{e}"
+    );
 }
 
 /// The run folder of a 2-epoch run, and the checkpoint folder of the same run after 3 epochs.
@@ -233,24 +327,28 @@ impl Criterion<f32, i64> for ScriptedValidation {
     }
 }
 
+/// Validation losses 1.0, 0.8, 0.9, 0.85, 0.7, 0.6, 0.5, one per epoch.
+fn scripted() -> ScriptedValidation {
+    ScriptedValidation {
+        script: vec![1.0, 0.8, 0.9, 0.85, 0.7, 0.6, 0.5],
+        calls: Mutex::new(0),
+    }
+}
+
+fn sgd_lr(lr: f64) -> SgdConfig {
+    SgdConfig {
+        lr,
+        ..Default::default()
+    }
+}
+
 fn scripted_fit(
     epochs: usize,
     rule: Option<EarlyStopping>,
 ) -> (Sequential, scalpel_models::History) {
     let model: Sequential = Mlp::new(&[2, 8, 3]).build(&mut Rng::seed(4)).unwrap();
-    let opt = Sgd::new(
-        model.parameters(),
-        SgdConfig {
-            lr: 0.1,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let criterion = ScriptedValidation {
-        script: vec![1.0, 0.8, 0.9, 0.85, 0.7, 0.6, 0.5],
-        calls: Mutex::new(0),
-    };
-    let mut trainer = Trainer::new(&model, opt, criterion)
+    let opt = Sgd::new(model.parameters(), sgd_lr(0.1)).unwrap();
+    let mut trainer = Trainer::new(&model, opt, scripted())
         .epochs(epochs)
         .progress(Progress::Silent);
     if let Some(rule) = rule {
@@ -280,6 +378,67 @@ fn early_stopping_stops_at_the_right_epoch_on_a_scripted_validation_sequence() {
     // The best weights are restored: those of a run that trained exactly two epochs.
     let (two_epochs, _) = scripted_fit(2, None);
     assert_eq!(bits(&model.state_dict()), bits(&two_epochs.state_dict()));
+}
+
+#[test]
+fn the_plateau_schedule_halves_the_rate_after_the_scripted_bad_epochs() {
+    // Validation losses 1.0, 0.8, 0.9, 0.85, 0.7, …; patience 1: epochs 3 and 4 do not improve
+    // on 0.8, so after epoch 4 (more than 1 bad epoch) the rate halves, and epoch 5 runs at
+    // 0.05. The recorded lr of an epoch is the rate it trained with.
+    let model: Sequential = Mlp::new(&[2, 8, 3]).build(&mut Rng::seed(4)).unwrap();
+    let opt = Sgd::new(model.parameters(), sgd_lr(0.1)).unwrap();
+    let config = PlateauConfig {
+        factor: 0.5,
+        patience: 1,
+        ..Default::default()
+    };
+    let plateau = ReduceLROnPlateau::new(&opt, config).unwrap();
+    let mut trainer = Trainer::new(&model, opt, scripted())
+        .epochs(7)
+        .reduce_lr_on_plateau(plateau, Monitor::ValLoss)
+        .progress(Progress::Silent);
+    let val = spiral_loader(8, 0, 1000);
+    let history = trainer.fit(&spiral_loader(0, 1, 30), Some(&val)).unwrap();
+    let lrs: Vec<f64> = history.epochs.iter().map(|m| m.lr).collect();
+    assert_eq!(lrs, [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05]);
+}
+
+#[test]
+fn a_plateau_schedule_that_cannot_work_is_refused_before_training() {
+    let model: Sequential = Mlp::new(&[2, 3]).build(&mut Rng::seed(0)).unwrap();
+    let fit = |mode: PlateauMode, monitor: Monitor, cosine: bool, val: bool| {
+        let mut opt = Sgd::new(model.parameters(), sgd_lr(0.1)).unwrap();
+        let config = PlateauConfig {
+            mode,
+            ..Default::default()
+        };
+        let plateau = ReduceLROnPlateau::new(&opt, config).unwrap();
+        let schedule = cosine.then(|| CosineAnnealingLR::new(&mut opt, 4, 0.0).unwrap());
+        let mut trainer = Trainer::new(&model, opt, CrossEntropyLoss);
+        if let Some(schedule) = schedule {
+            trainer = trainer.scheduler(schedule);
+        }
+        let mut trainer = trainer
+            .epochs(1)
+            .reduce_lr_on_plateau(plateau, monitor)
+            .progress(Progress::Silent);
+        let val_loader = spiral_loader(8, 0, 100);
+        let result = trainer.fit(&spiral_loader(0, 1, 30), val.then_some(&val_loader));
+        result.map(|_| ()).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        fit(PlateauMode::Max, Monitor::ValAccuracy, false, true),
+        Ok(())
+    );
+    let e = fit(PlateauMode::Min, Monitor::ValAccuracy, false, true).unwrap_err();
+    assert!(
+        e.contains("watches val_acc, where higher is better, but its mode is Min"),
+        "{e}"
+    );
+    let e = fit(PlateauMode::Min, Monitor::ValLoss, false, false).unwrap_err();
+    assert!(e.contains("no validation loader"), "{e}");
+    let e = fit(PlateauMode::Min, Monitor::TrainLoss, true, false).unwrap_err();
+    assert!(e.contains("give one of them"), "{e}");
 }
 
 #[test]
