@@ -77,7 +77,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
         probabilities.push(model.predict_proba(&test_x)?);
     }
-    // One-vs-rest: the species whose classifier is most confident.
+    println!(
+        "(versicolor lies between the other two species, so no straight line in the 4 features \
+         separates it from both: its classifier is the weak one)"
+    );
+    // One-vs-rest: the species whose classifier is most confident (the argmax of the three
+    // independent sigmoids), which is right even where versicolor's own classifier is unsure.
     let stacked = Tensor::concat(&probabilities.iter().collect::<Vec<_>>(), 1)?;
     let predicted = stacked.argmax(1, false)?;
     let correct = predicted.eq(test.targets())?.count_true();

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! With no argument all three run. Reads `$SCALPEL_DATA_DIR/fashion-mnist/` (default
-//! `./data/fashion-mnist/`); writes `runs/mlp_fashion_mnist/<variant>/`. The training code is
+//! `./data/fashion-mnist/`); writes `runs/mlp_fashion_mnist/fashion_mlp/`, `…/fashion_mlp_bn/` and
+//! `…/fashion_mlp_dropout/` (the recipes' names). The training code is
 //! `scalpel_models::recipes::fashion_mlp`, the one `cargo xtask train-suite` checks.
 
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Quickstart: an MLP learns the book's spiral data set (§3.6.1) through scalpel's `Trainer`,
-//! with a progress bar, a metrics CSV and a loss/accuracy curve image. Needs no data files and
-//! runs in a second or two:
+//! with a progress bar. Needs no data files and runs in a second or two. It writes, in
+//! `runs/quickstart/`, a metrics CSV, a loss/accuracy curve image, a checkpoint every 50 epochs
+//! (`checkpoint/`) and the final weights (`model.safetensors`):
 //!
 //! ```sh
 //! cargo run --release --example quickstart

@@ -1,5 +1,6 @@
 //! Softmax regression on MNIST (book §3.7): one linear layer 784 → 10 and the softmax
-//! cross-entropy, trained in mini-batches with Adam; the book reaches about 0.92 test accuracy.
+//! cross-entropy, trained in mini-batches with Adam. The book reports 0.9056 test accuracy;
+//! `cargo xtask train-suite` requires 0.91.
 //!
 //! ```sh
 //! SCALPEL_DATA_DIR=/path/to/data cargo run --release --example softmax_regression_mnist
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
         Ok(report) => {
             let test = report.test.and_then(|t| t.accuracy).unwrap_or(0.0);
             println!(
-                "softmax regression: test accuracy {test:.4} (target 0.91), training accuracy {:.4}, {:.0} s",
+                "softmax regression: test accuracy {test:.4} (book 0.9056, train-suite threshold 0.91), training accuracy {:.4}, {:.0} s",
                 report.train.accuracy.unwrap_or(0.0),
                 report.seconds
             );

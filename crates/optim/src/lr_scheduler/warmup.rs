@@ -17,7 +17,9 @@ use crate::optimizer::Optimizer;
 /// ```
 ///
 /// Alone it is PyTorch's `LinearLR(start_factor = f, end_factor = 1, total_iters = w)`; wrapping
-/// a schedule it is `SequentialLR([LinearLR(…), inner], milestones = [w])`.
+/// a schedule it is `SequentialLR([LinearLR(…), inner], milestones = [w])`. One difference:
+/// f = 0 (a warm-up from zero, as in the example below) is accepted, where `LinearLR` requires
+/// 0 < f ≤ 1; the first epoch then leaves the weights as they are.
 ///
 /// ```
 /// use scalpel_autograd::Var;
