@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use scalpel_tensor::Tensor;
+use scalpel_tensor::{Tensor, TensorError};
 
 use crate::engine::grad;
 use crate::error::Result;
@@ -133,7 +133,8 @@ fn projected(f: &Function<'_>, xs: &[Var<f64>], seed: u64) -> Result<Var<f64>> {
 /// of any shape.
 ///
 /// # Errors
-/// Errors raised by `f` or by the backward pass.
+/// Errors raised by `f` or by the backward pass; an analytic gradient whose shape is not its
+/// input's (the engine checks the shapes of built-in rules only in debug builds).
 pub fn gradcheck(
     f: impl Fn(&[Var<f64>]) -> Result<Var<f64>>,
     inputs: &[Tensor<f64>],
@@ -157,6 +158,16 @@ fn check(
     for (k, input) in inputs.iter().enumerate() {
         let shape = input.shape().clone();
         let a: Vec<f64> = match &analytic[k] {
+            // A rule's gradient of another shape could still hold the right number of values.
+            Some(g) if g.shape() != shape => {
+                return Err(TensorError::mismatch(
+                    "gradcheck",
+                    &g.shape(),
+                    &shape,
+                    format!("the gradient of input {k} has another shape than the input"),
+                )
+                .into())
+            }
             Some(g) => g.value().to_vec(),
             None => vec![0.0; shape.numel()],
         };

@@ -406,7 +406,10 @@ impl<T: Float> fmt::Debug for Var<T> {
         if let Some(l) = self.label() {
             write!(f, "{l}: ")?;
         }
-        write!(f, "{v:?}")?;
+        match f.precision() {
+            Some(p) => write!(f, "{v:.p$?}")?,
+            None => write!(f, "{v:?}")?,
+        }
         if let Some(op) = self.op_name() {
             write!(f, ", op={op}")?;
         } else if self.requires_grad() {

@@ -71,63 +71,92 @@ impl FloatStyle {
     }
 }
 
-/// The printed floats: in one style for all, each to `precision` digits when one is given,
-/// laid out as numpy lays them out.
+/// The most decimals printed without an explicit precision (numpy's default precision).
+const MAX_DECIMALS: usize = 8;
+
+/// The printed floats: in one style for all, each to `precision` digits when one is given, and
+/// otherwise in the shortest form that reads back as the same value, cut to 8 decimals (numpy's
+/// `unique` mode: `0.3f32` prints `0.3`, not `0.30000001`), laid out as numpy lays them out.
 fn float_texts<F: Copy + fmt::Display + fmt::LowerExp>(
     values: &[F],
     magnitude: impl Fn(F) -> f64,
     precision: Option<usize>,
 ) -> Vec<String> {
-    let style = FloatStyle::of(values.iter().map(|&v| magnitude(v)));
-    match style {
-        FloatStyle::Fixed => {
-            let texts: Vec<String> = values
+    match FloatStyle::of(values.iter().map(|&v| magnitude(v))) {
+        FloatStyle::Fixed => align_points(
+            values
                 .iter()
                 .map(|v| match precision {
                     Some(p) => format!("{v:.p$}"),
-                    None => trim_zeros(&format!("{v:.8}")),
-                })
-                .collect();
-            align_points(texts)
-        }
-        FloatStyle::Scientific => {
-            let parts: Vec<Option<(String, String)>> = values
-                .iter()
-                .map(|v| {
-                    let text = match precision {
-                        Some(p) => format!("{v:.p$e}"),
-                        None => format!("{v:.4e}"),
-                    };
-                    text.split_once('e').map(|(mantissa, exponent)| {
-                        let mantissa = match precision {
-                            Some(_) => mantissa.to_string(),
-                            None => trim_zeros(mantissa),
-                        };
-                        (mantissa, two_digit_exponent(exponent))
-                    })
-                })
-                .collect();
-            // Every mantissa to as many decimals as the longest needs (`0.0000e+00` beside
-            // `4.5399e-05`), as numpy pads them.
-            let decimals = parts
-                .iter()
-                .flatten()
-                .map(|(m, _)| decimals_of(m))
-                .max()
-                .unwrap_or(0);
-            values
-                .iter()
-                .zip(parts)
-                .map(|(v, part)| match part {
-                    Some((mantissa, exponent)) => {
-                        let pad = decimals - decimals_of(&mantissa);
-                        format!("{mantissa}{}e{exponent}", "0".repeat(pad))
+                    None => {
+                        let shortest = format!("{v}");
+                        if decimals_of(&shortest) > MAX_DECIMALS {
+                            with_point(trim_zeros(&format!("{v:.MAX_DECIMALS$}")))
+                        } else {
+                            with_point(shortest)
+                        }
                     }
-                    None => non_finite(*v),
                 })
-                .collect()
-        }
+                .collect(),
+        ),
+        FloatStyle::Scientific => scientific_texts(values, precision),
     }
+}
+
+/// `d.ddde±xx` for every value: mantissas to `precision` decimals, or shortest (at most 8) and
+/// then padded with zeros to the longest (`0.0000000e+00` beside `4.5398899e-05`); exponents
+/// signed and padded to the widest, at least two digits (`1.e+300`, `1.e-005`), as numpy does.
+fn scientific_texts<F: Copy + fmt::Display + fmt::LowerExp>(
+    values: &[F],
+    precision: Option<usize>,
+) -> Vec<String> {
+    let parts: Vec<Option<(String, String)>> = values
+        .iter()
+        .map(|v| {
+            let text = match precision {
+                Some(p) => format!("{v:.p$e}"),
+                None => {
+                    let shortest = format!("{v:e}");
+                    let too_long = shortest
+                        .split_once('e')
+                        .is_some_and(|(m, _)| decimals_of(m) > MAX_DECIMALS);
+                    if too_long {
+                        format!("{v:.MAX_DECIMALS$e}")
+                    } else {
+                        shortest
+                    }
+                }
+            };
+            let (mantissa, exponent) = text.split_once('e')?;
+            let mantissa = match precision {
+                Some(_) => mantissa.to_string(),
+                None => with_point(trim_zeros(mantissa)),
+            };
+            Some((mantissa, exponent.to_string()))
+        })
+        .collect();
+    let present = || parts.iter().flatten();
+    let decimals = present().map(|(m, _)| decimals_of(m)).max().unwrap_or(0);
+    let digits = present()
+        .map(|(_, e)| e.trim_start_matches('-').len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    values
+        .iter()
+        .zip(&parts)
+        .map(|(v, part)| match part {
+            Some((mantissa, exponent)) => {
+                let pad = "0".repeat(decimals - decimals_of(mantissa));
+                let (sign, magnitude) = match exponent.strip_prefix('-') {
+                    Some(m) => ('-', m),
+                    None => ('+', exponent.as_str()),
+                };
+                format!("{mantissa}{pad}e{sign}{magnitude:0>digits$}")
+            }
+            None => non_finite(*v),
+        })
+        .collect()
 }
 
 /// NaN and the infinities as numpy and PyTorch print them: `nan`, `inf`, `-inf`.
@@ -140,13 +169,14 @@ fn decimals_of(text: &str) -> usize {
     text.split_once('.').map_or(0, |(_, d)| d.len())
 }
 
-/// Rust's exponent `-5` or `30` as numpy writes it: a sign and at least two digits (`-05`, `+30`).
-fn two_digit_exponent(exponent: &str) -> String {
-    let (sign, digits) = match exponent.strip_prefix('-') {
-        Some(digits) => ('-', digits),
-        None => ('+', exponent),
-    };
-    format!("{sign}{digits:0>2}")
+/// A whole number gets its point (`2` → `2.`), so that a float never reads as an integer;
+/// other text (`2.5`, `NaN`, `inf`) as it is.
+fn with_point(text: String) -> String {
+    if !text.contains('.') && text.ends_with(|c: char| c.is_ascii_digit()) {
+        text + "."
+    } else {
+        text
+    }
 }
 
 /// Pads positional texts so that their decimal points line up (`[ 0.3,  1. , -2.5]`); texts
@@ -178,8 +208,7 @@ fn align_points(texts: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// `1.2500` → `1.25`, `2.000` → `2.` (the point stays, as numpy keeps it, so that a float
-/// never reads as an integer); text without a decimal point (NaN, inf) as it is.
+/// `1.2500` → `1.25`, `2.000` → `2.`; text without a decimal point (NaN, inf) as it is.
 fn trim_zeros(text: &str) -> String {
     if !text.contains('.') {
         return text.to_string();
@@ -277,14 +306,29 @@ mod tests {
             Tensor::from_vec1(vec![1.0f32 / 3.0]).to_string(),
             "[0.33333334]"
         );
+        // the shortest text that reads back as the same f32, not its binary expansion
+        let t = Tensor::from_vec1(vec![0.3f32, 0.7, 1.1]);
+        assert_eq!(t.to_string(), "[0.3, 0.7, 1.1]");
+        assert_eq!(
+            Tensor::from_vec1(vec![1_234_567.1f32]).to_string(),
+            "[1234567.1]"
+        );
         // scientific when a magnitude is tiny, huge, or the spread is over 1000; mantissas to
-        // the same number of decimals, exponents signed with two digits
+        // the same number of decimals, exponents signed and of one width, at least two digits
         let t = Tensor::from_vec1(vec![1e-45f64, 0.5, 1.0]);
         assert_eq!(t.to_string(), "[1.e-45, 5.e-01, 1.e+00]");
         let t = Tensor::from_vec1(vec![1e30f32, 1.0]);
         assert_eq!(t.to_string(), "[1.e+30, 1.e+00]");
         let t = Tensor::from_vec1(vec![4.539_889_9e-5f64, 0.0]);
-        assert_eq!(t.to_string(), "[4.5399e-05, 0.0000e+00]");
+        assert_eq!(t.to_string(), "[4.5398899e-05, 0.0000000e+00]");
+        let t = Tensor::from_vec1(vec![1.234_567_89e-5f64, 1.0]);
+        assert_eq!(t.to_string(), "[1.23456789e-05, 1.00000000e+00]");
+        assert_eq!(
+            Tensor::from_vec1(vec![123_456_789f32]).to_string(),
+            "[1.2345679e+08]"
+        );
+        let t = Tensor::from_vec1(vec![1e300f64, 1e-5]);
+        assert_eq!(t.to_string(), "[1.e+300, 1.e-005]");
         let t = Tensor::from_vec1(vec![1e300f64, -1e-300, f64::NEG_INFINITY]);
         assert_eq!(t.to_string(), "[ 1.e+300, -1.e-300,     -inf]");
         // NaN and infinities do not decide the style, and print as numpy prints them

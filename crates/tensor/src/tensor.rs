@@ -432,7 +432,10 @@ impl<T: Float> Tensor<T> {
 
 impl<T: Element> std::fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tensor<{}>{} {}", T::DTYPE, self.shape(), self)
+        match f.precision() {
+            Some(p) => write!(f, "Tensor<{}>{} {:.p$}", T::DTYPE, self.shape(), self),
+            None => write!(f, "Tensor<{}>{} {}", T::DTYPE, self.shape(), self),
+        }
     }
 }
 

@@ -20,8 +20,9 @@
 //! A save first finishes the renames a killed one left undone, so that its own `.next` files
 //! never overwrite the only copy of what `trainer.json` records. A file changed since, or
 //! damaged, matches neither and is an error that names it. Each file is flushed to disk before
-//! it is renamed into place, and the folder after each rename (on Unix), so that after a crash
-//! of the machine the renames that survive are a prefix of those made.
+//! it is renamed into place, and the folder (on Unix) after the rename of each `.next` file,
+//! after `trainer.json`'s and after the final renames, so that a crash of the machine cannot
+//! keep a later step of a save and lose an earlier one.
 //!
 //! The loader's random state needs no generator: [`DataLoader`] derives each epoch's order from
 //! its seed and the epoch number, so the checkpoint stores the next epoch and a fingerprint of
@@ -37,7 +38,7 @@ use scalpel_tensor::Float;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::early_stopping::EarlyStoppingState;
+use super::early_stopping::{EarlyStoppingState, Monitor};
 use super::metrics::EpochMetrics;
 use crate::error::{ModelsError, Result};
 use crate::io::{create_dir, sync_dir, write_durable};
@@ -105,10 +106,10 @@ pub struct TrainerCheckpoint {
     pub early_stopping: EarlyStoppingState,
     /// The learning-rate schedule's progress, if the run has one.
     pub scheduler: Option<SchedulerState>,
-    /// The plateau schedule, whole, if the run reduces its learning rate on a plateau.
-    /// (Absent from files written before it existed, which had none.)
+    /// The plateau schedule and the figure it watches, if the run reduces its learning rate on
+    /// a plateau. (Absent from files written before it existed, which had none.)
     #[serde(default)]
-    pub plateau: Option<ReduceLROnPlateau>,
+    pub plateau: Option<PlateauState>,
     /// The training loader's state.
     pub loader: LoaderState,
     /// True when `best.safetensors` is part of the checkpoint.
@@ -117,6 +118,16 @@ pub struct TrainerCheckpoint {
     /// save. (Absent from format 1, which is then refused by its version, not by this field.)
     #[serde(default)]
     pub files: BTreeMap<String, u64>,
+}
+
+/// The plateau schedule of a run ([`Trainer::reduce_lr_on_plateau`](crate::Trainer::reduce_lr_on_plateau))
+/// and the figure it watches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlateauState {
+    /// The schedule, whole: settings and progress.
+    pub schedule: ReduceLROnPlateau,
+    /// The figure it is stepped with.
+    pub monitor: Monitor,
 }
 
 /// Everything read back from a checkpoint folder.
@@ -201,13 +212,18 @@ fn finish_renames(dir: &Path) -> Result<()> {
         return Ok(());
     };
     let hash_of = |path: &Path| std::fs::read(path).ok().map(|b| fnv1a(b.iter().copied()));
+    let mut renamed = false;
     for (name, &expected) in &trainer.files {
         let (path, next) = (dir.join(name), next_path(dir, name));
         if hash_of(&path) != Some(expected) && hash_of(&next) == Some(expected) {
             std::fs::rename(&next, &path).map_err(|e| ModelsError::io(&path, e))?;
+            renamed = true;
         }
     }
-    sync_dir(dir)
+    if renamed {
+        sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// Reads the checkpoint in `dir`.

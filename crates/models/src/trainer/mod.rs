@@ -10,8 +10,8 @@ mod metrics;
 mod progress;
 
 pub use checkpoint::{
-    LoaderState, TrainerCheckpoint, BEST_FILE, FORMAT_VERSION, MODEL_FILE, OPTIMIZER_FILE,
-    TRAINER_FILE,
+    LoaderState, PlateauState, TrainerCheckpoint, BEST_FILE, FORMAT_VERSION, MODEL_FILE,
+    OPTIMIZER_FILE, TRAINER_FILE,
 };
 pub use criterion::{BCEWithLogitsLoss, Criterion, CrossEntropyLoss, MSELoss};
 pub use csv::{metrics_csv, write_metrics_csv, METRICS_HEADER};
@@ -271,7 +271,8 @@ where
     /// # Errors
     /// Missing or unreadable files; a checkpoint for another model (names or shapes, as a
     /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule (or plateau schedule)
-    /// state in the checkpoint without one in the trainer, or the other way round. On any error the model and
+    /// state in the checkpoint without one in the trainer, or the other way round; a plateau
+    /// schedule with other settings or another watched figure than the checkpointed one. On any error the model and
     /// the optimizer are left as they were.
     pub fn resume(&mut self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
@@ -285,11 +286,28 @@ where
                 "the checkpointed run and this trainer differ in having a learning-rate schedule",
             ));
         }
-        if loaded.trainer.plateau.is_some() != self.plateau.is_some() {
-            return Err(mismatch(
-                "the checkpointed run and this trainer differ in reducing the learning rate on \
-                 a plateau",
-            ));
+        match (&loaded.trainer.plateau, &self.plateau) {
+            (None, None) => {}
+            (Some(saved), Some((mine, monitor))) => {
+                // The saved schedule replaces this one whole, settings included: refuse other
+                // settings rather than drop them silently.
+                if saved.monitor != *monitor || saved.schedule.config() != mine.config() {
+                    return Err(mismatch(&format!(
+                        "the checkpointed run reduced its learning rate on a plateau of {} \
+                         with {:?}; this trainer watches {} with {:?}",
+                        saved.monitor.name(),
+                        saved.schedule.config(),
+                        monitor.name(),
+                        mine.config()
+                    )));
+                }
+            }
+            _ => {
+                return Err(mismatch(
+                    "the checkpointed run and this trainer differ in reducing the learning \
+                     rate on a plateau",
+                ))
+            }
         }
         // The model and optimizer as they were, put back if any part of the checkpoint does
         // not fit: a failed resume leaves the trainer as it found it.
@@ -302,7 +320,7 @@ where
                 s.load_state_dict(&mut *self.optimizer, state)?;
             }
             if let (Some((p, _)), Some(saved)) = (self.plateau.as_mut(), &loaded.trainer.plateau) {
-                p.load_state_dict(&mut *self.optimizer, saved)?;
+                p.load_state_dict(&mut *self.optimizer, &saved.schedule)?;
             }
             Ok(())
         })();
@@ -544,7 +562,13 @@ where
                 history: self.history.clone(),
                 early_stopping: self.stopping.clone(),
                 scheduler: self.scheduler.as_ref().map(|s| s.state_dict()),
-                plateau: self.plateau.as_ref().map(|(p, _)| p.clone()),
+                plateau: self
+                    .plateau
+                    .as_ref()
+                    .map(|(schedule, monitor)| PlateauState {
+                        schedule: schedule.clone(),
+                        monitor: *monitor,
+                    }),
                 loader: LoaderState::of(train, epochs_done as u64),
                 has_best: self.best.is_some(),
                 files: Default::default(),

@@ -73,9 +73,9 @@ fn run(
 enum Schedule {
     /// Cosine annealing over 4 epochs.
     Cosine,
-    /// Halved when the training loss improves by less than 20 % (patience 0): a schedule whose
-    /// state (best loss, bad epochs) a resume must restore.
-    Plateau,
+    /// Halved when the training loss improves by less than 20 % for more than `patience`
+    /// epochs: a schedule whose state (best loss, bad epochs) a resume must restore.
+    Plateau { patience: usize },
 }
 
 fn run_with(
@@ -98,10 +98,10 @@ fn run_with(
             let cosine = CosineAnnealingLR::new(&mut opt, 4, 0.001)?;
             Trainer::new(model, opt, CrossEntropyLoss).scheduler(cosine)
         }
-        Schedule::Plateau => {
+        Schedule::Plateau { patience } => {
             let config = PlateauConfig {
                 factor: 0.5,
-                patience: 0,
+                patience,
                 threshold: 0.2,
                 ..Default::default()
             };
@@ -145,55 +145,42 @@ fn resuming_from_a_checkpoint_gives_bit_for_bit_the_uninterrupted_run() {
 
 #[test]
 fn a_run_that_reduces_on_a_plateau_resumes_bit_for_bit() {
-    let straight_dir = scratch("plateau_straight");
+    let go = |model: &Sequential, epochs, dir: &Path, resume, schedule| {
+        run_with(
+            model,
+            epochs,
+            dir,
+            resume,
+            &spiral_loader(0, 5, 16),
+            schedule,
+        )
+        .map(|h| h.epochs.iter().map(|m| m.lr).collect::<Vec<f64>>())
+    };
+    let plateau = Schedule::Plateau { patience: 0 };
     let straight = network(1);
-    let loader = || spiral_loader(0, 5, 16);
-    let history = run_with(
-        &straight,
-        5,
-        &straight_dir,
-        None,
-        &loader(),
-        Schedule::Plateau,
-    );
-    let lrs: Vec<f64> = history.unwrap().epochs.iter().map(|m| m.lr).collect();
+    let lrs = go(&straight, 5, &scratch("plateau_straight"), None, plateau).unwrap();
     // The schedule did cut the rate within the run, so its state matters on resume.
     assert!(lrs[4] < lrs[0], "{lrs:?}");
 
     let split_dir = scratch("plateau_split");
-    run_with(
-        &network(1),
-        2,
-        &split_dir,
-        None,
-        &loader(),
-        Schedule::Plateau,
-    )
-    .unwrap();
+    go(&network(1), 2, &split_dir, None, plateau).unwrap();
     let resumed = network(4321);
-    let history = run_with(
-        &resumed,
-        5,
-        &split_dir,
-        Some(2),
-        &loader(),
-        Schedule::Plateau,
-    );
-    let resumed_lrs: Vec<f64> = history.unwrap().epochs.iter().map(|m| m.lr).collect();
-    assert_eq!(resumed_lrs, lrs);
+    assert_eq!(go(&resumed, 5, &split_dir, Some(2), plateau).unwrap(), lrs);
     assert_eq!(bits(&straight.state_dict()), bits(&resumed.state_dict()));
-    // A trainer with a cosine schedule instead does not take that checkpoint.
-    let e = run_with(
-        &network(1),
-        5,
-        &split_dir,
-        Some(2),
-        &loader(),
-        Schedule::Cosine,
-    );
-    let e = e.unwrap_err().to_string();
+
+    // A trainer with a cosine schedule instead does not take that checkpoint, nor one whose
+    // plateau schedule has other settings (the saved ones would silently replace them).
+    let e = go(&network(1), 5, &split_dir, Some(2), Schedule::Cosine).unwrap_err();
     assert!(
-        e.contains("differ in having a learning-rate schedule"),
+        e.to_string()
+            .contains("differ in having a learning-rate schedule"),
+        "{e}"
+    );
+    let patient = Schedule::Plateau { patience: 1000 };
+    let e = go(&network(1), 5, &split_dir, Some(2), patient).unwrap_err();
+    let e = e.to_string();
+    assert!(
+        e.contains("on a plateau of train_loss") && e.contains("patience: 1000"),
         "{e}"
     );
 }
