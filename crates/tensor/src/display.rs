@@ -19,13 +19,22 @@ impl<T: Element> fmt::Display for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let values = self.to_vec();
         let precision = f.precision();
-        let any: &dyn Any = &values;
-        let texts: Vec<String> = if let Some(v) = any.downcast_ref::<Vec<f32>>() {
+        let elide = values.len() > ELIDE_THRESHOLD;
+        // Only the elements shown decide the style and the widths, as in numpy: a hidden 1e10
+        // does not turn the shown 0 … 1999 into scientific notation.
+        let shown = if elide {
+            shown_indices(self.dims())
+        } else {
+            (0..values.len()).collect()
+        };
+        let picked: Vec<T> = shown.iter().map(|&i| values[i]).collect();
+        let any: &dyn Any = &picked;
+        let picked_texts: Vec<String> = if let Some(v) = any.downcast_ref::<Vec<f32>>() {
             float_texts(v, |x| x.abs() as f64, precision)
         } else if let Some(v) = any.downcast_ref::<Vec<f64>>() {
             float_texts(v, |x| x.abs(), precision)
         } else {
-            values
+            picked
                 .iter()
                 .map(|v| match precision {
                     Some(p) => format!("{v:.p$}"),
@@ -34,15 +43,36 @@ impl<T: Element> fmt::Display for Tensor<T> {
                 .collect()
         };
         if self.rank() == 0 {
-            return f.write_str(&texts[0]);
+            return f.write_str(&picked_texts[0]);
         }
-        let elide = values.len() > ELIDE_THRESHOLD;
+        let mut texts = vec![String::new(); values.len()];
+        for (i, text) in shown.into_iter().zip(picked_texts) {
+            texts[i] = text;
+        }
         // Width of the widest printed element so that columns line up.
         let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
         write_nested(&mut out, &texts, self.dims(), 0, elide, width);
         f.write_str(&out)
     }
+}
+
+/// The flat (row-major) indices of the elements an elided print shows: along each dimension
+/// longer than 2·[`EDGE_ITEMS`], only the first and the last [`EDGE_ITEMS`].
+fn shown_indices(dims: &[usize]) -> Vec<usize> {
+    let mut flat = vec![0usize];
+    for &n in dims {
+        let kept: Vec<usize> = if n > 2 * EDGE_ITEMS {
+            (0..EDGE_ITEMS).chain(n - EDGE_ITEMS..n).collect()
+        } else {
+            (0..n).collect()
+        };
+        flat = flat
+            .iter()
+            .flat_map(|&outer| kept.iter().map(move |&i| outer * n + i))
+            .collect();
+    }
+    flat
 }
 
 /// How the floats of one tensor print, chosen for all of them together as numpy chooses.
@@ -282,6 +312,30 @@ mod tests {
             s.starts_with("[   0,    1,    2, ..., 1997, 1998, 1999]"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn only_the_shown_elements_decide_style_and_width() {
+        // 1000 … 2999 with a hidden 1e10 in the middle: fixed, as the shown six ask.
+        let mut v: Vec<f64> = (1000..3000).map(f64::from).collect();
+        v[1000] = 1e10;
+        let s = Tensor::from_vec1(v).to_string();
+        assert_eq!(s, "[1000., 1001., 1002., ..., 2997., 2998., 2999.]");
+        // 0 … 1999 is scientific by numpy's rule itself (1999 / 1 > 1000).
+        let s = Tensor::from_vec1((0..2000).map(f64::from).collect()).to_string();
+        assert_eq!(
+            s,
+            "[0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03, 1.999e+03]"
+        );
+        // In two dimensions too: a hidden 123456 does not widen the columns.
+        let mut v: Vec<i64> = (0..40 * 40).map(|i| i % 7).collect();
+        v[20 * 40 + 20] = 123_456;
+        let s = Tensor::from_vec(v, [40, 40]).unwrap().to_string();
+        assert!(
+            s.starts_with("[[0, 1, 2, ..., 2, 3, 4],\n [5, 6, 0, ..., 0, 1, 2],"),
+            "{s}"
+        );
+        assert!(!s.contains("123456"), "{s}");
     }
 
     #[test]
