@@ -18,16 +18,16 @@ const EDGE_ITEMS: usize = 3;
 impl<T: Element> fmt::Display for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let values = self.to_vec();
+        let count = values.len();
         let precision = f.precision();
-        let elide = values.len() > ELIDE_THRESHOLD;
+        let elide = count > ELIDE_THRESHOLD;
         // Only the elements shown decide the style and the widths, as in numpy: a hidden 1e10
-        // does not turn the shown 0 … 1999 into scientific notation.
-        let shown = if elide {
-            shown_indices(self.dims())
-        } else {
-            (0..values.len()).collect()
+        // does not turn the shown 1000 … 2999 into scientific notation.
+        let shown = elide.then(|| shown_indices(self.dims()));
+        let picked: Vec<T> = match &shown {
+            Some(indices) => indices.iter().map(|&i| values[i]).collect(),
+            None => values,
         };
-        let picked: Vec<T> = shown.iter().map(|&i| values[i]).collect();
         let any: &dyn Any = &picked;
         let picked_texts: Vec<String> = if let Some(v) = any.downcast_ref::<Vec<f32>>() {
             float_texts(v, |x| x.abs() as f64, precision)
@@ -45,10 +45,16 @@ impl<T: Element> fmt::Display for Tensor<T> {
         if self.rank() == 0 {
             return f.write_str(&picked_texts[0]);
         }
-        let mut texts = vec![String::new(); values.len()];
-        for (i, text) in shown.into_iter().zip(picked_texts) {
-            texts[i] = text;
-        }
+        let texts = match shown {
+            Some(indices) => {
+                let mut texts = vec![String::new(); count];
+                for (i, text) in indices.into_iter().zip(picked_texts) {
+                    texts[i] = text;
+                }
+                texts
+            }
+            None => picked_texts,
+        };
         // Width of the widest printed element so that columns line up.
         let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
         let mut out = String::new();

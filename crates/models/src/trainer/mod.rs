@@ -272,7 +272,8 @@ where
     /// Missing or unreadable files; a checkpoint for another model (names or shapes, as a
     /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule (or plateau schedule)
     /// state in the checkpoint without one in the trainer, or the other way round; a plateau
-    /// schedule with other settings or another watched figure than the checkpointed one. On any error the model and
+    /// schedule with other settings or another watched figure than the checkpointed one. On
+    /// any error the model and
     /// the optimizer are left as they were.
     pub fn resume(&mut self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
@@ -383,15 +384,7 @@ where
                     ),
                 ));
             }
-            if rule.monitor != Monitor::TrainLoss && val.is_none() {
-                return Err(ModelsError::arg(
-                    "Trainer::fit",
-                    format!(
-                        "early stopping watches {} but no validation loader was given",
-                        rule.monitor.name()
-                    ),
-                ));
-            }
+            require_validation(rule.monitor, val.is_some(), "early stopping")?;
         }
         let start = self.history.len();
         if let Some((dir, saved)) = self.resumed_from.take() {
@@ -444,12 +437,7 @@ where
                     .into(),
             );
         }
-        if *monitor != Monitor::TrainLoss && !has_val {
-            return refuse(format!(
-                "the plateau schedule watches {} but no validation loader was given",
-                monitor.name()
-            ));
-        }
+        require_validation(*monitor, has_val, "the plateau schedule")?;
         let higher = plateau.config().mode == PlateauMode::Max;
         if higher != monitor.higher_is_better() {
             return refuse(format!(
@@ -605,6 +593,21 @@ where
             stopped_early: self.stopping.stopped && self.history.len() < self.epochs,
         })
     }
+}
+
+/// Refuses a validation figure watched by `user` (named in the error) when there is no
+/// validation loader.
+fn require_validation(monitor: Monitor, has_val: bool, user: &str) -> Result<()> {
+    if monitor != Monitor::TrainLoss && !has_val {
+        return Err(ModelsError::arg(
+            "Trainer::fit",
+            format!(
+                "{user} watches {} but no validation loader was given",
+                monitor.name()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The figure of `metrics` that `monitor` names, for `user` (named in the error).
