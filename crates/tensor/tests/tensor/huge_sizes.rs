@@ -1,7 +1,7 @@
 //! Shapes and parameters whose sizes overflow: typed errors that name the op, never a panic or
 //! a wrapped size. Also the empty pooling plane, and ranges that cannot be laid out.
 
-use scalpel_tensor::ops::conv::{Conv2dParams, ConvTranspose2dParams};
+use scalpel_tensor::ops::conv::{Conv1dParams, Conv2dParams, ConvTranspose2dParams};
 use scalpel_tensor::{Tensor, TensorError};
 
 /// The error's text names `op`.
@@ -72,6 +72,48 @@ fn convolution_sizes_that_overflow_are_errors() {
     names(
         x.conv_transpose2d(&w, None, params).unwrap_err(),
         "conv_transpose2d",
+    );
+}
+
+#[test]
+fn a_padding_or_dilation_that_overflows_is_named_as_such() {
+    // Such windows do not fit in usize: the kernel is not "larger than the padded input".
+    let half = usize::MAX / 2 + 1;
+    let (x, w) = (
+        Tensor::<f32>::ones([1, 1, 3, 3]),
+        Tensor::ones([1, 1, 3, 3]),
+    );
+    let padded = Conv2dParams {
+        padding: (0, half),
+        ..Default::default()
+    };
+    assert_eq!(
+        x.conv2d(&w, None, padded).unwrap_err().to_string(),
+        format!("conv2d: shape [1, 1, 3, 3]: padding (0, {half}) with kernel (3, 3) and dilation (1, 1) overflows the index range")
+    );
+    let dilated = Conv1dParams {
+        dilation: half,
+        ..Default::default()
+    };
+    let (x1, w1) = (Tensor::<f32>::ones([1, 1, 3]), Tensor::ones([1, 1, 3]));
+    assert_eq!(
+        x1.conv1d(&w1, None, dilated).unwrap_err().to_string(),
+        format!("conv1d: [1, 1, 3] x [1, 1, 3]: padding 0 with kernel 3 and dilation {half} overflows the index range")
+    );
+    let (kernel, padding) = (usize::MAX, usize::MAX / 2);
+    assert_eq!(
+        x.max_pool2d((kernel, 1), (1, 1), (padding, 0))
+            .unwrap_err()
+            .to_string(),
+        format!("max_pool2d: shape [1, 1, 3, 3]: padding ({padding}, 0) with kernel ({kernel}, 1) overflows the index range")
+    );
+    // An honest misfit keeps its message.
+    let big = Tensor::<f32>::ones([1, 1, 5, 5]);
+    assert_eq!(
+        x.conv2d(&big, None, Conv2dParams::default())
+            .unwrap_err()
+            .to_string(),
+        "conv2d: shape [1, 1, 3, 3]: kernel (5, 5) with dilation (1, 1) is larger than the input padded by (0, 0)"
     );
 }
 

@@ -8,7 +8,7 @@
 
 use super::geometry::Geometry;
 use super::im2col::im2col_rows;
-use super::params::{conv_output_len, Conv1dParams, Conv2dParams};
+use super::params::{conv_output_len, window_overflows, Conv1dParams, Conv2dParams};
 use super::{check_bias, dense, direct, for_each_image, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
@@ -79,14 +79,17 @@ impl<T: Float> Tensor<T> {
             ));
         }
         if conv_output_len(len, k, p.stride, p.padding, p.dilation).is_none() {
+            let (d, pad) = (p.dilation, p.padding);
+            let reason = if window_overflows(len, k, pad, d) {
+                format!("padding {pad} with kernel {k} and dilation {d} overflows the index range")
+            } else {
+                format!("kernel of {k} with dilation {d} is larger than the input padded by {pad}")
+            };
             return Err(TensorError::mismatch(
                 op,
                 self.shape(),
                 weight.shape(),
-                format!(
-                    "kernel of {k} with dilation {} is larger than the input padded by {}",
-                    p.dilation, p.padding
-                ),
+                reason,
             ));
         }
         // What is left to fail are the channel checks, reported with the caller's 3-D shapes.

@@ -54,7 +54,7 @@ mod direct;
 mod forward;
 mod geometry;
 mod im2col;
-mod params;
+pub(crate) mod params;
 mod transpose;
 mod winograd;
 

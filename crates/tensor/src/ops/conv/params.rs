@@ -142,3 +142,19 @@ pub fn conv_output_len(
     let padded = input.checked_add(padding.checked_mul(2)?)?;
     padded.checked_sub(span).map(|room| room / stride + 1)
 }
+
+/// Whether the padded input (`input + 2·padding`) or the dilated kernel span
+/// (`dilation·(kernel − 1) + 1`) along one axis passes `usize::MAX`: then [`conv_output_len`]
+/// finds no window because the sizes overflow, not because the kernel is too large.
+pub(crate) fn window_overflows(
+    input: usize,
+    kernel: usize,
+    padding: usize,
+    dilation: usize,
+) -> bool {
+    let span = dilation
+        .checked_mul(kernel.saturating_sub(1))
+        .and_then(|s| s.checked_add(1));
+    let padded = padding.checked_mul(2).and_then(|p| p.checked_add(input));
+    span.is_none() || padded.is_none()
+}

@@ -1,7 +1,7 @@
 //! [`PoolGeometry`]: the sizes of one pooling, checked once against the input's shape.
 
 use crate::error::{Result, TensorError};
-use crate::ops::conv::conv_output_len;
+use crate::ops::conv::{conv_output_len, params::window_overflows};
 use crate::shape::Shape;
 
 /// A `kernel` window sliding over `(n, c, h, w)` planes with `stride` and `padding`, giving
@@ -59,11 +59,14 @@ impl PoolGeometry {
         let out = conv_output_len(h, kernel.0, stride.0, padding.0, 1)
             .zip(conv_output_len(w, kernel.1, stride.1, padding.1, 1));
         let Some((oh, ow)) = out else {
-            return Err(TensorError::shape(
-                op,
-                input,
-                format!("kernel {kernel:?} is larger than the input padded by {padding:?}"),
-            ));
+            let overflows = window_overflows(h, kernel.0, padding.0, 1)
+                || window_overflows(w, kernel.1, padding.1, 1);
+            let reason = if overflows {
+                format!("padding {padding:?} with kernel {kernel:?} overflows the index range")
+            } else {
+                format!("kernel {kernel:?} is larger than the input padded by {padding:?}")
+            };
+            return Err(TensorError::shape(op, input, reason));
         };
         Ok(PoolGeometry {
             n: input[0],
