@@ -18,6 +18,10 @@ pub trait CustomOp<T: Float>: Send + Sync {
     fn name(&self) -> &'static str;
     /// Gradients with respect to each input.
     ///
+    /// Read the inputs from `inputs`: `output`'s own graph may already be released when the rule
+    /// runs (a backward without `retain_graph` frees each node as it goes), so that
+    /// `output.inputs()` is then empty.
+    ///
     /// # Errors
     /// Any error of the operations it uses.
     fn backward(

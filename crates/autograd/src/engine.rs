@@ -311,18 +311,19 @@ fn run<T: Float>(
             _ => {}
         }
         let Some(node) = &v.inner.node else { continue };
-        let mut slot = node.data.lock().unwrap_or_else(|e| e.into_inner());
-        let data = if retain { slot.as_ref() } else { None };
-        let taken;
-        let data = match data {
-            Some(d) => d,
-            None => {
-                taken = slot
-                    .take()
-                    .ok_or(AutogradError::GraphFreed { op: node.name })?;
-                &taken
+        // The lock is released before the rule runs: a rule may read its own node (through
+        // `output`) and must not find it locked by this thread. A retained graph lends a copy
+        // (shared tensors, cloned handles to the inputs).
+        let data = {
+            let mut slot = node.data.lock().unwrap_or_else(|e| e.into_inner());
+            if retain {
+                slot.clone()
+            } else {
+                slot.take()
             }
-        };
+        }
+        .ok_or(AutogradError::GraphFreed { op: node.name })?;
+        let data = &data;
         // Which inputs get a gradient; on the stack for the usual one to three inputs.
         let (mut few, many);
         let wanted_inputs: &[bool] = if data.inputs.len() <= 4 {

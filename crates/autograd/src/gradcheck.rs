@@ -17,6 +17,7 @@ use crate::var::Var;
 pub type Function<'a> = dyn Fn(&[Var<f64>]) -> Result<Var<f64>> + 'a;
 
 /// Tolerances of a check: an element passes when |analytic − numeric| ≤ atol + rtol·|numeric|.
+/// A NaN or an infinity on either side fails, unless both sides are the same infinity.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GradcheckOptions {
     /// Finite-difference step.
@@ -46,11 +47,16 @@ impl Default for GradcheckOptions {
 pub struct InputReport {
     /// Position of the input in the argument list.
     pub input: usize,
-    /// Largest |analytic − numeric| over the input's elements.
+    /// The input's shape, as passed to the check: the one [`worst_index`](Self::worst_index)
+    /// indexes.
+    pub shape: Vec<usize>,
+    /// Largest |analytic − numeric| over the input's elements (infinite where either side is
+    /// not finite).
     pub max_abs_error: f64,
-    /// Largest |analytic − numeric| / max(|numeric|, 1e-12).
+    /// Largest |analytic − numeric| / max(|numeric|, 1e-12) (infinite likewise).
     pub max_rel_error: f64,
-    /// Multi-index of the element with the largest error beyond tolerance (or the largest error).
+    /// Multi-index of the element whose error exceeds its tolerance by the most; on a passing
+    /// input, the one closest to its tolerance.
     pub worst_index: Vec<usize>,
     /// Analytic and numeric values there.
     pub worst_values: (f64, f64),
@@ -91,12 +97,13 @@ impl fmt::Display for GradcheckReport {
         for r in &self.inputs {
             writeln!(
                 f,
-                "input {}: {} max abs {:.3e}, max rel {:.3e}, worst at {:?} (analytic {:.10e}, numeric {:.10e})",
+                "input {}: {} max abs {:.3e}, max rel {:.3e}, worst at {:?} of {:?} (analytic {:.10e}, numeric {:.10e})",
                 r.input,
                 if r.passed { "ok" } else { "FAILED" },
                 r.max_abs_error,
                 r.max_rel_error,
                 r.worst_index,
+                r.shape,
                 r.worst_values.0,
                 r.worst_values.1
             )?;
@@ -174,6 +181,7 @@ fn check(
         let base = input.to_vec();
         let mut report = InputReport {
             input: k,
+            shape: shape.dims().to_vec(),
             max_abs_error: 0.0,
             max_rel_error: 0.0,
             worst_index: vec![],
@@ -192,15 +200,23 @@ fn check(
                 projected(f, &args, options.seed)?.item()
             };
             let numeric = (eval(options.eps)? - eval(-options.eps)?) / (2.0 * options.eps);
-            let err = (a[i] - numeric).abs();
-            let rel = err / numeric.abs().max(1e-12);
+            let tolerance = options.atol + options.rtol * numeric.abs();
+            let (err, rel, excess) = if a[i] == numeric {
+                // Equal infinities included.
+                (0.0, 0.0, -tolerance)
+            } else if a[i].is_finite() && numeric.is_finite() {
+                let err = (a[i] - numeric).abs();
+                (err, err / numeric.abs().max(1e-12), err - tolerance)
+            } else {
+                // A NaN compares false with everything: without this it would pass.
+                (f64::INFINITY, f64::INFINITY, f64::INFINITY)
+            };
             report.max_abs_error = report.max_abs_error.max(err);
-            report.max_rel_error = report.max_rel_error.max(rel.min(err / 1e-12));
-            let excess = err - (options.atol + options.rtol * numeric.abs());
+            report.max_rel_error = report.max_rel_error.max(rel);
             if excess > 0.0 {
                 report.passed = false;
             }
-            if excess > worst_excess {
+            if i == 0 || excess > worst_excess {
                 worst_excess = excess;
                 report.worst_index = unravel(i, shape.dims());
                 report.worst_values = (a[i], numeric);
@@ -211,9 +227,15 @@ fn check(
     Ok(GradcheckReport { inputs: reports })
 }
 
-/// Checks second derivatives: the gradient of `f` (computed with `create_graph`) is itself
-/// gradchecked, through a second random projection, against finite differences of the first
-/// gradient.
+/// Checks second derivatives, as PyTorch's `gradgradcheck` does: the first-order gradient
+/// ∇ₓ Σ v ⊙ f(x), computed with `create_graph` for a random output gradient `v`, is itself
+/// gradchecked through a second random projection, against finite differences in each input
+/// **and in `v`**. A double backward that treats the incoming gradient as a constant (a detached
+/// `g`) has the right first derivatives but the wrong dependence on `v`, which is what Hessian-
+/// vector products and gradient penalties need.
+///
+/// The report has one entry per input and then one for `v` (input `inputs.len()`, the shape of
+/// `f`'s output).
 ///
 /// # Errors
 /// Errors raised by `f` or by either backward pass.
@@ -222,7 +244,15 @@ pub fn gradgradcheck(
     inputs: &[Tensor<f64>],
     options: GradcheckOptions,
 ) -> Result<GradcheckReport> {
-    let first_order = |xs: &[Var<f64>]| -> Result<Var<f64>> {
+    let output_shape = {
+        let _g = crate::no_grad();
+        let args: Vec<Var<f64>> = inputs.iter().map(|t| Var::constant(t.clone())).collect();
+        f(&args)?.shape()
+    };
+    let v = Tensor::from_vec(projection(options.seed, output_shape.numel()), output_shape)?;
+    let n = inputs.len();
+    let first_order = |args: &[Var<f64>]| -> Result<Var<f64>> {
+        let (xs, v) = (&args[..n], &args[n]);
         let _record = crate::set_grad_enabled(true);
         let xs_tracked: Vec<Var<f64>> = xs
             .iter()
@@ -234,7 +264,7 @@ pub fn gradgradcheck(
                 }
             })
             .collect();
-        let loss = projected(&f, &xs_tracked, options.seed)?;
+        let loss = f(&xs_tracked)?.mul(v)?.sum_all()?;
         let grads = grad(&[loss], None, &xs_tracked, true)?;
         let mut total: Option<Var<f64>> = None;
         for (k, g) in grads.into_iter().enumerate() {
@@ -257,7 +287,9 @@ pub fn gradgradcheck(
             None => Ok(Var::constant(Tensor::scalar(0.0))),
         }
     };
-    check(&first_order, inputs, options)
+    let mut with_v = inputs.to_vec();
+    with_v.push(v);
+    check(&first_order, &with_v, options)
 }
 
 fn unravel(mut i: usize, dims: &[usize]) -> Vec<usize> {

@@ -18,6 +18,8 @@ pub(crate) struct PoolWindow {
 }
 
 /// A recorded operation and the state its backward rule needs beyond the input variables.
+/// Cloning shares its tensors.
+#[derive(Clone)]
 pub(crate) enum Op<T: Float> {
     // element-wise, two inputs (a, b), broadcasting
     Add,

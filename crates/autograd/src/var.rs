@@ -48,6 +48,7 @@ pub(crate) struct VarInner<T: Float> {
 
 /// What an operation saved for its backward pass. Taken (freed) by a backward pass that does not
 /// retain the graph.
+#[derive(Clone)]
 pub(crate) struct NodeData<T: Float> {
     pub(crate) op: Op<T>,
     pub(crate) inputs: Vec<Var<T>>,

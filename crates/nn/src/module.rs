@@ -94,14 +94,13 @@ pub trait Module<T: Float = f32>: Send + Sync {
 
     /// Every parameter of the module and its descendants, with dotted names, in a stable order:
     /// own parameters first, then each child's in the order of [`children`](Module::children).
+    ///
+    /// A parameter reached twice (a module shared by two parents, tied weights) is listed once,
+    /// under its first name, as in PyTorch: so an optimizer can take
+    /// [`parameters`](Module::parameters) and update it once. [`state_dict`](Module::state_dict)
+    /// keeps every name.
     fn named_parameters(&self) -> Vec<(String, Var<T>)> {
-        let mut out = self.local_parameters();
-        for (name, child) in self.children() {
-            for (n, p) in child.named_parameters() {
-                out.push((format!("{name}.{n}"), p));
-            }
-        }
-        out
+        first_of_each(every_parameter(self), Var::id)
     }
 
     /// The parameters of [`named_parameters`](Module::named_parameters), without names (what an
@@ -113,15 +112,12 @@ pub trait Module<T: Float = f32>: Send + Sync {
             .collect()
     }
 
-    /// Every buffer of the module and its descendants, with dotted names.
+    /// Every buffer of the module and its descendants, with dotted names; a shared buffer once,
+    /// under its first name.
     fn named_buffers(&self) -> Vec<(String, &Buffer<T>)> {
-        let mut out = self.local_buffers();
-        for (name, child) in self.children() {
-            for (n, b) in child.named_buffers() {
-                out.push((format!("{name}.{n}"), b));
-            }
-        }
-        out
+        first_of_each(every_buffer(self), |b| {
+            std::ptr::from_ref(*b) as usize as u64
+        })
     }
 
     /// Total number of parameter elements.
@@ -203,7 +199,9 @@ pub trait Module<T: Float = f32>: Send + Sync {
         state: &StateDict,
         strict: bool,
     ) -> std::result::Result<LoadReport, StateError> {
-        state::load(state, self.named_parameters(), self.named_buffers(), strict)
+        // Under every name, as `state_dict` writes them: a shared parameter is loaded once per
+        // name (the same value, from a file this crate wrote).
+        state::load(state, every_parameter(self), every_buffer(self), strict)
     }
 }
 
@@ -231,3 +229,36 @@ macro_rules! forward_module {
 }
 
 forward_module!(Box, Arc);
+
+/// Every parameter of `module` and its descendants by dotted name, a shared one under each of
+/// its names.
+fn every_parameter<T: Float, M: Module<T> + ?Sized>(module: &M) -> Vec<(String, Var<T>)> {
+    let mut out = module.local_parameters();
+    for (name, child) in module.children() {
+        for (n, p) in every_parameter(child) {
+            out.push((format!("{name}.{n}"), p));
+        }
+    }
+    out
+}
+
+/// Every buffer of `module` and its descendants by dotted name, a shared one under each of its
+/// names.
+fn every_buffer<T: Float, M: Module<T> + ?Sized>(module: &M) -> Vec<(String, &Buffer<T>)> {
+    let mut out = module.local_buffers();
+    for (name, child) in module.children() {
+        for (n, b) in every_buffer(child) {
+            out.push((format!("{name}.{n}"), b));
+        }
+    }
+    out
+}
+
+/// The entries of `named` whose key (by `key`) no earlier entry has, in order.
+fn first_of_each<V>(named: Vec<(String, V)>, key: impl Fn(&V) -> u64) -> Vec<(String, V)> {
+    let mut seen = std::collections::HashSet::with_capacity(named.len());
+    named
+        .into_iter()
+        .filter(|(_, v)| seen.insert(key(v)))
+        .collect()
+}

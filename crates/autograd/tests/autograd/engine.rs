@@ -210,6 +210,50 @@ impl CustomOp<f64> for Returns {
     }
 }
 
+/// A custom square whose backward reads its own node through `output`.
+struct ReadsItsNode(Arc<Mutex<Vec<usize>>>);
+
+impl CustomOp<f64> for ReadsItsNode {
+    fn name(&self) -> &'static str {
+        "reads_its_node"
+    }
+    fn backward(
+        &self,
+        inputs: &[Var<f64>],
+        output: &Var<f64>,
+        grad: &Var<f64>,
+    ) -> scalpel_autograd::Result<Vec<Option<Var<f64>>>> {
+        self.0.lock().unwrap().push(output.inputs().len());
+        Ok(vec![Some(grad.mul(&inputs[0].mul_scalar(2.0)?)?)])
+    }
+}
+
+#[test]
+fn a_custom_backward_may_read_its_own_node() {
+    // It used to deadlock: the engine held the node's lock while the rule ran. A watchdog turns
+    // a hang into a failure.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let x = Var::parameter(v(&[3.0]));
+        let y = Var::from_custom(v(&[9.0]), &[x.clone()], ReadsItsNode(seen.clone())).unwrap();
+        let keep = BackwardOptions {
+            retain_graph: true,
+            create_graph: false,
+        };
+        y.backward_with(None, keep).unwrap();
+        y.backward().unwrap();
+        let seen = seen.lock().unwrap().clone();
+        done.send((seen, x.grad().unwrap().to_vec())).unwrap();
+    });
+    let (seen, grad) = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("backward hung");
+    // Retained, the node still lists its input; freed as the second backward goes, it lists none.
+    assert_eq!(seen, vec![1, 0]);
+    assert_eq!(grad, vec![12.0]);
+}
+
 #[test]
 fn a_custom_backward_with_wrong_gradients_is_an_error_naming_the_op() {
     let run = |rule: fn(&Var<f64>) -> Vec<Option<Var<f64>>>| {

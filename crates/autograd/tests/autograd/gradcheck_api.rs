@@ -104,3 +104,95 @@ fn gradcheck_catches_a_wrong_gradient_and_says_where() {
     );
     assert!(input.max_rel_error > 0.4);
 }
+
+/// d(x²)/dx = 2x, with the incoming gradient multiplied in as a constant (detached) or poisoned
+/// with NaN, as chosen.
+struct Square {
+    detach_g: bool,
+    nan: bool,
+}
+impl CustomOp<f64> for Square {
+    fn name(&self) -> &'static str {
+        "square_by_hand"
+    }
+    fn backward(
+        &self,
+        inputs: &[Var<f64>],
+        _out: &Var<f64>,
+        g: &Var<f64>,
+    ) -> Result<Vec<Option<Var<f64>>>> {
+        let g = if self.detach_g {
+            Var::constant(g.value())
+        } else {
+            g.clone()
+        };
+        let scale = if self.nan { f64::NAN } else { 2.0 };
+        Ok(vec![Some(g.mul(&inputs[0].mul_scalar(scale)?)?)])
+    }
+}
+
+fn square_by_hand(x: &Var<f64>, detach_g: bool, nan: bool) -> Result<Var<f64>> {
+    Var::from_custom(
+        x.value().square(),
+        std::slice::from_ref(x),
+        Square { detach_g, nan },
+    )
+}
+
+#[test]
+fn a_nan_gradient_or_value_fails_the_check() {
+    let x = Tensor::from_vec1(vec![0.5f64, -1.5, 2.0]);
+    let r = gradcheck(
+        |v: &[Var<f64>]| square_by_hand(&v[0], false, true),
+        std::slice::from_ref(&x),
+        GradcheckOptions::default(),
+    )
+    .unwrap();
+    assert!(!r.passed(), "{r}");
+    assert_eq!(r.max_abs_error(), f64::INFINITY);
+    assert!(r.inputs[0].worst_values.0.is_nan(), "{r}");
+    // The same rule without the NaN passes: the failure is the NaN's.
+    let r = gradcheck(
+        |v: &[Var<f64>]| square_by_hand(&v[0], false, false),
+        std::slice::from_ref(&x),
+        GradcheckOptions::default(),
+    )
+    .unwrap();
+    assert!(r.passed(), "{r}");
+    // A NaN value (√−1.5) enters the projected output, and every numeric derivative is NaN.
+    let r = gradcheck(
+        |v: &[Var<f64>]| v[0].sqrt(),
+        &[x],
+        GradcheckOptions::default(),
+    )
+    .unwrap();
+    assert!(!r.passed(), "{r}");
+    assert!(r.inputs[0].worst_values.1.is_nan(), "{r}");
+    assert!(r.to_string().contains("FAILED"), "{r}");
+}
+
+#[test]
+fn gradgradcheck_differentiates_through_the_output_gradient() {
+    let x = Tensor::from_vec1(vec![0.5f64, -1.5, 2.0]);
+    // First derivatives are right either way.
+    for detach_g in [false, true] {
+        let f = |v: &[Var<f64>]| square_by_hand(&v[0], detach_g, false);
+        let r = gradcheck(f, std::slice::from_ref(&x), GradcheckOptions::default()).unwrap();
+        assert!(r.passed(), "{r}");
+    }
+    let f = |v: &[Var<f64>]| square_by_hand(&v[0], false, false);
+    let r = gradgradcheck(f, std::slice::from_ref(&x), GradcheckOptions::default()).unwrap();
+    assert!(r.passed(), "{r}");
+    assert_eq!(
+        r.inputs.len(),
+        2,
+        "the input, then the output gradient: {r}"
+    );
+    // Detached, the gradient ignores v = ∂L/∂out: ∂(2x·v)/∂v = 2x is reported as 0.
+    let f = |v: &[Var<f64>]| square_by_hand(&v[0], true, false);
+    let r = gradgradcheck(f, &[x], GradcheckOptions::default()).unwrap();
+    assert!(!r.passed(), "{r}");
+    assert!(r.inputs[0].passed, "d²/dx² alone is right: {r}");
+    assert!(!r.inputs[1].passed, "{r}");
+    assert_eq!(r.inputs[1].worst_values.0, 0.0, "{r}");
+}

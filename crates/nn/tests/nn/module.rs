@@ -173,3 +173,56 @@ fn registry_lists_every_layer_once() {
         assert!(DIFFERENTIABLE_LAYERS.contains(&expected), "{expected}");
     }
 }
+
+#[test]
+fn a_module_used_twice_lists_its_parameters_once_and_saves_them_under_each_name() {
+    let mut rng = Rng::seed(6);
+    let shared = Arc::new(Linear::new(4, 4, &mut rng));
+    let norm = Arc::new(BatchNorm1d::new(4));
+    let tied = Sequential::new()
+        .add(Arc::clone(&shared))
+        .add(Arc::clone(&norm))
+        .add(ReLU)
+        .add(Arc::clone(&shared))
+        .add(Arc::clone(&norm));
+    let names: Vec<String> = tied
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["0.weight", "0.bias", "1.weight", "1.bias"]);
+    assert_eq!(tied.num_parameters(), 4 * 4 + 4 + 4 + 4);
+    let buffers: Vec<String> = tied.named_buffers().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        buffers,
+        ["1.running_mean", "1.running_var", "1.num_batches_tracked"]
+    );
+    // One gradient holding both uses.
+    let x = Var::constant(Tensor::<f32>::ones([3, 4]));
+    tied.forward(&x)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    let grads: Vec<bool> = tied
+        .parameters()
+        .iter()
+        .map(|p| p.grad().is_some())
+        .collect();
+    assert_eq!(grads, [true; 4]);
+    // The state keeps every name, as PyTorch's does, and loads back strictly.
+    let state = tied.state_dict();
+    assert_eq!(state.len(), 2 * (2 + 2 + 3));
+    assert!(state.contains_key("3.weight") && state.contains_key("4.running_var"));
+    let copy = Sequential::new()
+        .add(Linear::new(4, 4, &mut rng))
+        .add(BatchNorm1d::new(4))
+        .add(ReLU)
+        .add(Linear::new(4, 4, &mut rng))
+        .add(BatchNorm1d::new(4));
+    copy.load_state_dict(&state, true).unwrap();
+    let (name, weight) = &copy.named_parameters()[4];
+    assert_eq!(name, "3.weight");
+    assert_eq!(weight.value(), shared.weight().value());
+}
