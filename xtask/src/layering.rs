@@ -1,5 +1,5 @@
 //! `cargo xtask layering`: each workspace crate may depend only on the crates beneath it
-//! (the table in DESIGN.md). Normal, dev and build dependencies are all checked: a test that
+//! (CONTRIBUTING.md; the table is `allowed` below). Normal, dev and build dependencies are all checked: a test that
 //! needs a crate above belongs in `tests/` of the facade or in xtask.
 
 use std::collections::BTreeMap;
@@ -100,7 +100,7 @@ pub fn run() -> Result<(), String> {
     let violations = check(&graph);
     for v in &violations {
         eprintln!(
-            "layering: {} has a {} dependency on {}, which DESIGN.md does not allow",
+            "layering: {} has a {} dependency on {}, which the layering rule does not allow",
             v.from, v.kind, v.to
         );
     }

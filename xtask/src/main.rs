@@ -2,9 +2,9 @@
 //!
 //! - `cargo xtask ci`        every check CI runs, with a summary (exit 1 if any fails)
 //! - `cargo xtask gradcheck [OP…] [--seed N]`  every differentiable op against finite differences
-//! - `cargo xtask layering`  the crate layering rule of DESIGN.md, checked on `cargo metadata`
+//! - `cargo xtask layering`  the crate layering rule (CONTRIBUTING.md), checked on `cargo metadata`
 //! - `cargo xtask train-suite [CHECK…]`  train the book's models on real data, check the results
-//! - `cargo xtask bench [WORKLOAD…] [--threads N]`  the workloads of BENCHMARKS.md
+//! - `cargo xtask bench [WORKLOAD…] [--threads N]`  the benchmark workloads (the README's table)
 
 mod bench;
 mod ci;
@@ -21,7 +21,7 @@ fn usage() -> &'static str {
        gradcheck [OP…] [--seed N]      check every op's gradients against finite differences\n  \
        layering                        check that crates depend only on crates beneath them\n  \
        train-suite [CHECK…] [--list]   train the book's models on real data and check the results\n  \
-       bench [WORKLOAD…] [--threads N] run the benchmark workloads of BENCHMARKS.md"
+       bench [WORKLOAD…] [--threads N] run the benchmark workloads"
 }
 
 fn main() -> ExitCode {

@@ -66,6 +66,23 @@ pub fn tanh<T: Float>(x: &Var<T>) -> Result<Var<T>> {
     x.tanh()
 }
 
+/// SiLU (swish), x·σ(x), as in PyTorch's `nn.SiLU`.
+///
+/// # Errors
+/// Anomaly mode.
+pub fn silu<T: Float>(x: &Var<T>) -> Result<Var<T>> {
+    x.silu()
+}
+
+/// Softplus, ln(1 + eˣ), a smooth ReLU (PyTorch's `nn.Softplus` with β = 1), computed without
+/// overflow for large x.
+///
+/// # Errors
+/// Anomaly mode.
+pub fn softplus<T: Float>(x: &Var<T>) -> Result<Var<T>> {
+    x.softplus()
+}
+
 /// Softmax along `dim`, computed stably.
 ///
 /// # Errors
@@ -103,6 +120,10 @@ unit_activation! {
     Sigmoid => sigmoid;
     /// The layer form of [`tanh`].
     Tanh => tanh;
+    /// The layer form of [`silu`].
+    SiLU => silu;
+    /// The layer form of [`softplus`].
+    Softplus => softplus;
 }
 
 /// Which form of GELU a [`GELU`] layer computes (PyTorch's `approximate`).

@@ -3,7 +3,7 @@
 //! checks need.
 
 pub use crate::activation::{
-    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh,
+    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh,
 };
 pub use crate::layers::{
     batch_norm_eval, batch_norm_train, dropout, dropout2d, global_avg_pool2d, layer_norm, linear,

@@ -11,8 +11,9 @@
 //!   book's direct loops), [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`],
 //!   [`GlobalAvgPool2d`], [`Flatten`], [`Dropout`], [`Dropout2d`], [`BatchNorm1d`],
 //!   [`BatchNorm2d`], [`LayerNorm`]; activations [`ReLU`], [`LeakyReLU`],
-//!   [`ELU`], [`GELU`], [`Sigmoid`], [`Tanh`], [`Softmax`], [`LogSoftmax`]. Each is generic over
-//!   the element type (`f32` by default, `f64` for gradient checks).
+//!   [`ELU`], [`GELU`], [`Sigmoid`], [`Tanh`], [`SiLU`], [`Softplus`], [`Softmax`],
+//!   [`LogSoftmax`]. Each is generic over the element type (`f32` by default, `f64` for gradient
+//!   checks).
 //! - Losses with PyTorch's [`Reduction`]s: [`mse_loss`], [`l1_loss`], [`binary_cross_entropy`],
 //!   [`binary_cross_entropy_with_logits`], [`cross_entropy`] (fused log-softmax + NLL),
 //!   [`nll_loss`], [`kl_div`], and the book's [`l2_penalty`]; class weights, label smoothing
@@ -58,8 +59,9 @@ mod sequential;
 pub mod state;
 
 pub use activation::{
-    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh, GeluApproximation,
-    LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, ELU, GELU,
+    elu, gelu, gelu_tanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh,
+    GeluApproximation, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, ELU,
+    GELU,
 };
 pub use buffer::{Buffer, BufferValue};
 pub use layers::{

@@ -26,6 +26,8 @@ pub const DIFFERENTIABLE_LAYERS: &[&str] = &[
     "GELU",
     "Sigmoid",
     "Tanh",
+    "SiLU",
+    "Softplus",
     "Softmax",
     "LogSoftmax",
     // losses

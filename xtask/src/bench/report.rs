@@ -1,4 +1,4 @@
-//! Results: the printed line of BENCHMARKS.md and `target/bench/results.json`.
+//! Results: the printed line (the README's format) and `target/bench/results.json`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! Timing by the rules of BENCHMARKS.md: warm up, then the median of at least 5 timed
+//! Timing by the benchmark rules: warm up, then the median of at least 5 timed
 //! repetitions.
 
 use std::time::{Duration, Instant};

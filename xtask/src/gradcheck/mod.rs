@@ -202,7 +202,12 @@ fn parse(args: &[String]) -> std::result::Result<(Vec<String>, u64), String> {
     while let Some(a) = it.next() {
         if a == "--seed" {
             let v = it.next().ok_or("--seed needs a value")?;
-            seed = v.parse().map_err(|e| format!("--seed {v}: {e}"))?;
+            // Decimal, or hexadecimal after `0x` (as the default seed is written).
+            let parsed = match v.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(&hex.replace('_', ""), 16),
+                None => v.parse(),
+            };
+            seed = parsed.map_err(|e| format!("--seed {v}: {e}"))?;
         } else if a.starts_with('-') {
             return Err(format!(
                 "unknown option `{a}` (usage: gradcheck [OP…] [--seed N])"

@@ -5,8 +5,8 @@ use scalpel_tensor::Tensor;
 
 use super::report::Status;
 use super::{
-    cases, check_registry, check_suites, coverage, op_seed, run_entry, Case, Coverage, Entry,
-    Suite, SEED,
+    cases, check_registry, check_suites, coverage, op_seed, parse, run_entry, Case, Coverage,
+    Entry, Suite, SEED,
 };
 
 #[test]
@@ -218,4 +218,17 @@ fn an_error_in_a_case_is_a_failure() {
 fn an_entry_without_cases_fails() {
     let r = run_entry(&Entry::grad("exp", |_| Vec::new()), SEED);
     assert_eq!(r.status, Status::Failed);
+}
+
+#[test]
+fn the_seed_is_read_in_decimal_or_hexadecimal() {
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        parse(&args(&["relu", "--seed", "42"])).unwrap(),
+        (vec!["relu".to_string()], 42)
+    );
+    assert_eq!(parse(&args(&["--seed", "0x9c4e_c4ec"])).unwrap().1, SEED);
+    assert!(parse(&args(&["--seed", "0xzz"]))
+        .unwrap_err()
+        .contains("0xzz"));
 }

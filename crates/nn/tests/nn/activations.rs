@@ -1,7 +1,9 @@
 //! Activations: values and gradients of each module.
 
 use scalpel_autograd::Var;
-use scalpel_nn::{LeakyReLU, LogSoftmax, Module, ReLU, Sigmoid, Softmax, Tanh, ELU, GELU};
+use scalpel_nn::{
+    LeakyReLU, LogSoftmax, Module, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, ELU, GELU,
+};
 use scalpel_tensor::Tensor;
 
 use crate::common::{assert_close, assert_gradcheck, rand};
@@ -40,6 +42,10 @@ fn activations_match_their_formulas() {
     });
     check(&Sigmoid, &|x| 1.0 / (1.0 + (-x).exp()));
     check(&Tanh, &f64::tanh);
+    check(&SiLU, &|x| x / (1.0 + (-x).exp()));
+    check(&Softplus, &|x| x.exp().ln_1p());
+    // Softplus(x) for large x is x, not an overflowed ln(1 + e^x).
+    assert_eq!(apply(&Softplus, &[1000.0, -1000.0]), [1000.0, 0.0]);
     // GELU(x) = x·Φ(x); Φ(0.5) = 0.691462461274013, Φ(3) = 0.9986501019683699
     let g = apply(&GELU::new(), &[0.5, 3.0]);
     assert!((g[0] - 0.5 * 0.691_462_461_274_013).abs() < 1e-12);
@@ -78,6 +84,8 @@ fn every_activation_module_passes_gradcheck() {
         Box::new(GELU::tanh()),
         Box::new(Sigmoid),
         Box::new(Tanh),
+        Box::new(SiLU),
+        Box::new(Softplus),
         Box::new(Softmax::new(1)),
         Box::new(LogSoftmax::new(0)),
     ];

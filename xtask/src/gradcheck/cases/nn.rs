@@ -20,7 +20,8 @@ mod norm;
 
 use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
-    LeakyReLU, LogSoftmax, Module, ReLU, Sigmoid, Softmax, Tanh, DIFFERENTIABLE_LAYERS, ELU, GELU,
+    LeakyReLU, LogSoftmax, Module, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    DIFFERENTIABLE_LAYERS, ELU, GELU,
 };
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
@@ -79,6 +80,12 @@ fn activations() -> Vec<Entry> {
         }),
         Entry::gradgrad("Tanh", |rng| {
             any_shape(rng, "Tanh", wide, |x| Tanh.forward(x))
+        }),
+        Entry::gradgrad("SiLU", |rng| {
+            any_shape(rng, "SiLU", wide, |x| SiLU.forward(x))
+        }),
+        Entry::gradgrad("Softplus", |rng| {
+            any_shape(rng, "Softplus", wide, |x| Softplus.forward(x))
         }),
         Entry::gradgrad("Softmax", |rng| {
             along_axes(rng, "Softmax", |dim, x| Softmax::new(dim).forward(x))
