@@ -2,8 +2,9 @@
 //!
 //! The book verifies every layer this way (§2.4, §4.3.3); here it is public API and the backbone
 //! of CI (`cargo xtask gradcheck`). A function of several tensors is checked through a random
-//! projection of its output, L(x) = Σ r ⊙ f(x) with r fixed and seeded: the backward pass gives
-//! ∇L, and each component is compared with (L(x + ε·eᵢ) − L(x − ε·eᵢ)) / 2ε.
+//! projection of its output, L(x) = Σ r ⊙ f(x) with r fixed and seeded (each weight ±[0.5, 1.5)):
+//! the backward pass gives ∇L, and each component is compared with
+//! (L(x + ε·eᵢ) − L(x − ε·eᵢ)) / 2ε.
 
 use std::fmt;
 
@@ -50,8 +51,8 @@ pub struct InputReport {
     /// The input's shape, as passed to the check: the one [`worst_index`](Self::worst_index)
     /// indexes.
     pub shape: Vec<usize>,
-    /// Largest |analytic − numeric| over the input's elements (infinite where either side is
-    /// not finite).
+    /// Largest |analytic − numeric| over the input's elements (infinite where either side is NaN
+    /// or only one is infinite; 0 for the same infinity on both sides).
     pub max_abs_error: f64,
     /// Largest |analytic − numeric| / max(|numeric|, 1e-12) (infinite likewise).
     pub max_rel_error: f64,
@@ -112,7 +113,10 @@ impl fmt::Display for GradcheckReport {
     }
 }
 
-/// A small deterministic generator for projection vectors (SplitMix64 → uniform in [-1, 1)).
+/// A small deterministic generator for projection vectors (SplitMix64): each weight has a random
+/// sign and a magnitude uniform in [0.5, 1.5). Magnitudes away from 0 keep every output's
+/// derivative at about its own scale, so the tolerances mean what they say: with weights near 0
+/// (a scalar output drawn at 0.01, say) an error would shrink below `atol` with the derivative.
 fn projection(seed: u64, n: usize) -> Vec<f64> {
     let mut s = seed;
     (0..n)
@@ -122,9 +126,19 @@ fn projection(seed: u64, n: usize) -> Vec<f64> {
             z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^= z >> 31;
-            (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+            let magnitude = 0.5 + (z >> 11) as f64 / (1u64 << 53) as f64;
+            if z & 1 == 0 {
+                magnitude
+            } else {
+                -magnitude
+            }
         })
         .collect()
+}
+
+/// The seed of projection stream `stream` (1, 2, …) derived from `seed`; stream 0 is `seed`.
+fn stream_seed(seed: u64, stream: u64) -> u64 {
+    seed ^ stream.wrapping_mul(0x1234_5678_9abc)
 }
 
 /// L(x) = Σ r ⊙ f(x) as a variable.
@@ -200,12 +214,12 @@ fn check(
                 projected(f, &args, options.seed)?.item()
             };
             let numeric = (eval(options.eps)? - eval(-options.eps)?) / (2.0 * options.eps);
-            let tolerance = options.atol + options.rtol * numeric.abs();
-            let (err, rel, excess) = if a[i] == numeric {
-                // Equal infinities included.
-                (0.0, 0.0, -tolerance)
+            let (err, rel, excess) = if a[i] == numeric && !numeric.is_finite() {
+                // The same infinity on both sides (its tolerance, 0·∞ with rtol 0, is NaN).
+                (0.0, 0.0, f64::NEG_INFINITY)
             } else if a[i].is_finite() && numeric.is_finite() {
                 let err = (a[i] - numeric).abs();
+                let tolerance = options.atol + options.rtol * numeric.abs();
                 (err, err / numeric.abs().max(1e-12), err - tolerance)
             } else {
                 // A NaN compares false with everything: without this it would pass.
@@ -227,10 +241,10 @@ fn check(
     Ok(GradcheckReport { inputs: reports })
 }
 
-/// Checks second derivatives, as PyTorch's `gradgradcheck` does: the first-order gradient
-/// ∇ₓ Σ v ⊙ f(x), computed with `create_graph` for a random output gradient `v`, is itself
-/// gradchecked through a second random projection, against finite differences in each input
-/// **and in `v`**. A double backward that treats the incoming gradient as a constant (a detached
+/// Checks second derivatives: the first-order gradient ∇ₓ Σ v ⊙ f(x), computed with
+/// `create_graph` for a random output gradient `v`, is itself gradchecked through a second
+/// random projection, against finite differences in each input **and in `v`**, as PyTorch's
+/// `gradgradcheck` checks both (it compares whole Jacobians; this compares projections). A double backward that treats the incoming gradient as a constant (a detached
 /// `g`) has the right first derivatives but the wrong dependence on `v`, which is what Hessian-
 /// vector products and gradient penalties need.
 ///
@@ -249,8 +263,11 @@ pub fn gradgradcheck(
         let args: Vec<Var<f64>> = inputs.iter().map(|t| Var::constant(t.clone())).collect();
         f(&args)?.shape()
     };
-    let v = Tensor::from_vec(projection(options.seed, output_shape.numel()), output_shape)?;
+    // Its own stream: the outer check projects with `options.seed`, each input's gradient with
+    // stream 1 + its position, and `v` with the stream after those.
     let n = inputs.len();
+    let v_seed = stream_seed(options.seed, n as u64 + 1);
+    let v = Tensor::from_vec(projection(v_seed, output_shape.numel()), output_shape)?;
     let first_order = |args: &[Var<f64>]| -> Result<Var<f64>> {
         let (xs, v) = (&args[..n], &args[n]);
         let _record = crate::set_grad_enabled(true);
@@ -270,10 +287,7 @@ pub fn gradgradcheck(
         for (k, g) in grads.into_iter().enumerate() {
             let Some(g) = g else { continue };
             let u = Tensor::from_vec(
-                projection(
-                    options.seed ^ (k as u64 + 1).wrapping_mul(0x1234_5678_9abc),
-                    g.shape().numel(),
-                ),
+                projection(stream_seed(options.seed, k as u64 + 1), g.shape().numel()),
                 g.shape(),
             )?;
             let term = g.mul(&Var::constant(u))?.sum_all()?;

@@ -236,7 +236,12 @@ fn a_custom_backward_may_read_its_own_node() {
     std::thread::spawn(move || {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let x = Var::parameter(v(&[3.0]));
-        let y = Var::from_custom(v(&[9.0]), &[x.clone()], ReadsItsNode(seen.clone())).unwrap();
+        let y = Var::from_custom(
+            v(&[9.0]),
+            std::slice::from_ref(&x),
+            ReadsItsNode(seen.clone()),
+        )
+        .unwrap();
         let keep = BackwardOptions {
             retain_graph: true,
             create_graph: false,

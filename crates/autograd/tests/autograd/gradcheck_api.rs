@@ -196,3 +196,90 @@ fn gradgradcheck_differentiates_through_the_output_gradient() {
     assert!(!r.inputs[1].passed, "{r}");
     assert_eq!(r.inputs[1].worst_values.0, 0.0, "{r}");
 }
+
+/// x³/3 with a first derivative right at x but a second derivative 2x + 0.05 (the term
+/// 0.05·(x − x) vanishes in value but not in its derivative).
+struct CubeWrongCurvature;
+impl CustomOp<f64> for CubeWrongCurvature {
+    fn name(&self) -> &'static str {
+        "cube_wrong_curvature"
+    }
+    fn backward(
+        &self,
+        inputs: &[Var<f64>],
+        _out: &Var<f64>,
+        g: &Var<f64>,
+    ) -> Result<Vec<Option<Var<f64>>>> {
+        let x = &inputs[0];
+        let zero_valued = x.sub(&x.detach())?.mul_scalar(0.05)?;
+        Ok(vec![Some(g.mul(&x.square()?.add(&zero_valued)?)?)])
+    }
+}
+
+#[test]
+fn checks_of_a_scalar_output_are_not_weakened_by_a_small_projection_weight() {
+    // Small x: the second derivative 2x is about 0.05, so the wrong 0.05 is a 100 % error; a
+    // projection weight near 0 on the scalar output (0.01 once) scaled it below atol.
+    let x = Tensor::from_vec1(vec![0.01f64, 0.02, -0.03]);
+    let f = |v: &[Var<f64>]| {
+        let cube = v[0].value().powf(3.0).mul_scalar(1.0 / 3.0);
+        Var::from_custom(cube, &v[..1], CubeWrongCurvature)?.sum_all()
+    };
+    assert!(
+        gradcheck(f, std::slice::from_ref(&x), GradcheckOptions::default())
+            .unwrap()
+            .passed()
+    );
+    for seed in [GradcheckOptions::default().seed, 1, 2, 3] {
+        let options = GradcheckOptions {
+            seed,
+            ..Default::default()
+        };
+        let r = gradgradcheck(f, std::slice::from_ref(&x), options).unwrap();
+        assert!(!r.passed(), "seed {seed}: {r}");
+        // The error 0.05, times three weights of at least 0.5 (v, u and the outer projection).
+        assert!(
+            r.inputs[0].max_abs_error >= 0.05 * 0.5f64.powi(3),
+            "seed {seed}: {r}"
+        );
+    }
+}
+
+/// Output 0 is +∞ for x₀ > 0 (0 otherwise) with gradient g·∞; output 1 is x₁ with a wrong
+/// gradient, 0.
+struct InfThenWrong;
+impl CustomOp<f64> for InfThenWrong {
+    fn name(&self) -> &'static str {
+        "inf_then_wrong"
+    }
+    fn backward(
+        &self,
+        _inputs: &[Var<f64>],
+        _out: &Var<f64>,
+        g: &Var<f64>,
+    ) -> Result<Vec<Option<Var<f64>>>> {
+        let g = g.value().to_vec();
+        Ok(vec![Some(Var::constant(Tensor::from_vec1(vec![
+            g[0] * f64::INFINITY,
+            0.0,
+        ])))])
+    }
+}
+
+#[test]
+fn the_same_infinity_on_both_sides_passes_and_the_worst_element_is_still_found() {
+    let f = |v: &[Var<f64>]| {
+        let x = v[0].value().to_vec();
+        let y = vec![if x[0] > 0.0 { f64::INFINITY } else { 0.0 }, x[1]];
+        Var::from_custom(Tensor::from_vec1(y), &v[..1], InfThenWrong)
+    };
+    // With rtol 0 the tolerance of an infinite derivative is 0·∞ = NaN.
+    let options = GradcheckOptions {
+        rtol: 0.0,
+        ..Default::default()
+    };
+    let r = gradcheck(f, &[Tensor::from_vec1(vec![0.0, 1.0])], options).unwrap();
+    assert!(!r.passed(), "{r}");
+    assert_eq!(r.inputs[0].worst_index, vec![1], "{r}");
+    assert_eq!(r.inputs[0].worst_values.0, 0.0, "{r}");
+}

@@ -89,7 +89,7 @@ fn a_padding_or_dilation_that_overflows_is_named_as_such() {
     };
     assert_eq!(
         x.conv2d(&w, None, padded).unwrap_err().to_string(),
-        format!("conv2d: shape [1, 1, 3, 3]: padding (0, {half}) with kernel (3, 3) and dilation (1, 1) overflows the index range")
+        format!("conv2d: shape [1, 1, 3, 3]: kernel (3, 3) with dilation (1, 1) or the input padded by (0, {half}) is too large for the index range")
     );
     let dilated = Conv1dParams {
         dilation: half,
@@ -98,14 +98,14 @@ fn a_padding_or_dilation_that_overflows_is_named_as_such() {
     let (x1, w1) = (Tensor::<f32>::ones([1, 1, 3]), Tensor::ones([1, 1, 3]));
     assert_eq!(
         x1.conv1d(&w1, None, dilated).unwrap_err().to_string(),
-        format!("conv1d: [1, 1, 3] x [1, 1, 3]: padding 0 with kernel 3 and dilation {half} overflows the index range")
+        format!("conv1d: [1, 1, 3] x [1, 1, 3]: kernel of 3 with dilation {half} or the input padded by 0 is too large for the index range")
     );
     let (kernel, padding) = (usize::MAX, usize::MAX / 2);
     assert_eq!(
         x.max_pool2d((kernel, 1), (1, 1), (padding, 0))
             .unwrap_err()
             .to_string(),
-        format!("max_pool2d: shape [1, 1, 3, 3]: padding ({padding}, 0) with kernel ({kernel}, 1) overflows the index range")
+        format!("max_pool2d: shape [1, 1, 3, 3]: kernel ({kernel}, 1) or the input padded by ({padding}, 0) is too large for the index range")
     );
     // An honest misfit keeps its message.
     let big = Tensor::<f32>::ones([1, 1, 5, 5]);

@@ -8,7 +8,9 @@
 
 use super::geometry::Geometry;
 use super::im2col::im2col_rows;
-use super::params::{conv_output_len, window_overflows, Conv1dParams, Conv2dParams};
+use super::params::{
+    conv_output_len, no_window_reason, window_overflows, Conv1dParams, Conv2dParams,
+};
 use super::{check_bias, dense, direct, for_each_image, winograd};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
@@ -80,11 +82,9 @@ impl<T: Float> Tensor<T> {
         }
         if conv_output_len(len, k, p.stride, p.padding, p.dilation).is_none() {
             let (d, pad) = (p.dilation, p.padding);
-            let reason = if window_overflows(len, k, pad, d) {
-                format!("padding {pad} with kernel {k} and dilation {d} overflows the index range")
-            } else {
-                format!("kernel of {k} with dilation {d} is larger than the input padded by {pad}")
-            };
+            let overflows = window_overflows(len, k, pad, d);
+            let window = format!("kernel of {k} with dilation {d}");
+            let reason = no_window_reason(overflows, &window, &pad.to_string());
             return Err(TensorError::mismatch(
                 op,
                 self.shape(),

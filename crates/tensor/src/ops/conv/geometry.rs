@@ -1,7 +1,7 @@
 //! [`Geometry`]: the sizes of one convolution, checked once against the operands' shapes, from
 //! which every kernel of this module works.
 
-use super::params::{conv_output_len, window_overflows, Conv2dParams};
+use super::params::{conv_output_len, no_window_reason, window_overflows, Conv2dParams};
 use crate::error::{Result, TensorError};
 use crate::shape::Shape;
 
@@ -80,11 +80,8 @@ impl Geometry {
         let Some((oh, ow)) = out else {
             let overflows =
                 window_overflows(h, kernel.0, p.0, d.0) || window_overflows(w, kernel.1, p.1, d.1);
-            let reason = if overflows {
-                format!("padding {p:?} with kernel {kernel:?} and dilation {d:?} overflows the index range")
-            } else {
-                format!("kernel {kernel:?} with dilation {d:?} is larger than the input padded by {p:?}")
-            };
+            let window = format!("kernel {kernel:?} with dilation {d:?}");
+            let reason = no_window_reason(overflows, &window, &format!("{p:?}"));
             return Err(TensorError::shape(op, input, reason));
         };
         check_sizes(op, input, &[n, c, oh, ow, kernel.0, kernel.1])?;

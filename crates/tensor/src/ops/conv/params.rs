@@ -158,3 +158,14 @@ pub(crate) fn window_overflows(
     let padded = padding.checked_mul(2).and_then(|p| p.checked_add(input));
     span.is_none() || padded.is_none()
 }
+
+/// Why no window fits along an axis, for an error message: the sizes overflow `usize` (see
+/// [`window_overflows`]), or the window (`kernel`, described with its dilation) is larger than
+/// the input padded by `padding`.
+pub(crate) fn no_window_reason(overflows: bool, kernel: &str, padding: &str) -> String {
+    if overflows {
+        format!("{kernel} or the input padded by {padding} is too large for the index range")
+    } else {
+        format!("{kernel} is larger than the input padded by {padding}")
+    }
+}

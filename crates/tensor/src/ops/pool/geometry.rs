@@ -1,7 +1,8 @@
 //! [`PoolGeometry`]: the sizes of one pooling, checked once against the input's shape.
 
 use crate::error::{Result, TensorError};
-use crate::ops::conv::{conv_output_len, params::window_overflows};
+use crate::ops::conv::conv_output_len;
+use crate::ops::conv::params::{no_window_reason, window_overflows};
 use crate::shape::Shape;
 
 /// A `kernel` window sliding over `(n, c, h, w)` planes with `stride` and `padding`, giving
@@ -61,11 +62,8 @@ impl PoolGeometry {
         let Some((oh, ow)) = out else {
             let overflows = window_overflows(h, kernel.0, padding.0, 1)
                 || window_overflows(w, kernel.1, padding.1, 1);
-            let reason = if overflows {
-                format!("padding {padding:?} with kernel {kernel:?} overflows the index range")
-            } else {
-                format!("kernel {kernel:?} is larger than the input padded by {padding:?}")
-            };
+            let window = format!("kernel {kernel:?}");
+            let reason = no_window_reason(overflows, &window, &format!("{padding:?}"));
             return Err(TensorError::shape(op, input, reason));
         };
         Ok(PoolGeometry {
