@@ -1,6 +1,6 @@
 //! `cargo xtask layering`: each workspace crate may depend only on the crates beneath it
-//! (CONTRIBUTING.md; the table is `allowed` below). Normal, dev and build dependencies are all checked: a test that
-//! needs a crate above belongs in `tests/` of the facade or in xtask.
+//! (CONTRIBUTING.md; the table is `allowed` below). Normal, dev and build dependencies are all
+//! checked: a test that needs a crate above belongs in `tests/` of the facade or in xtask.
 
 use std::collections::BTreeMap;
 use std::process::Command;

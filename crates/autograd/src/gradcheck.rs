@@ -244,9 +244,11 @@ fn check(
 /// Checks second derivatives: the first-order gradient ∇ₓ Σ v ⊙ f(x), computed with
 /// `create_graph` for a random output gradient `v`, is itself gradchecked through a second
 /// random projection, against finite differences in each input **and in `v`**, as PyTorch's
-/// `gradgradcheck` checks both (it compares whole Jacobians; this compares projections). A double backward that treats the incoming gradient as a constant (a detached
-/// `g`) has the right first derivatives but the wrong dependence on `v`, which is what Hessian-
-/// vector products and gradient penalties need.
+/// `gradgradcheck` checks both (it compares whole Jacobians; this compares projections).
+///
+/// A double backward that treats the incoming gradient as a constant (a detached `g`) has the
+/// right first derivatives but the wrong dependence on `v`, which is what Hessian-vector
+/// products and gradient penalties need: the entry for `v` catches it.
 ///
 /// The report has one entry per input and then one for `v` (input `inputs.len()`, the shape of
 /// `f`'s output).

@@ -1,4 +1,5 @@
-//! `cargo xtask bench [WORKLOAD…] [--threads N]…`: the benchmark workloads (the README lists them).
+//! `cargo xtask bench [WORKLOAD…] [--threads N]…`: the benchmark workloads (the README lists
+//! them).
 //!
 //! Each result is printed as one line, `workload=W1-1024 impl=scalpel threads=2 metric=453.2
 //! unit=GFLOP/s`, and all of them are written as JSON to `target/bench/results.json`. Positional
