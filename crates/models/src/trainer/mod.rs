@@ -273,8 +273,7 @@ where
     /// [`StateError`](scalpel_nn::StateError)) or optimizer; a schedule (or plateau schedule)
     /// state in the checkpoint without one in the trainer, or the other way round; a plateau
     /// schedule with other settings or another watched figure than the checkpointed one. On
-    /// any error the model and
-    /// the optimizer are left as they were.
+    /// any error the model and the optimizer are left as they were.
     pub fn resume(&mut self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
         let loaded = checkpoint::load::<T>(dir)?;
