@@ -8,6 +8,7 @@ use std::any::Any;
 use std::fmt;
 
 use crate::element::Element;
+use crate::layout::Layout;
 use crate::tensor::Tensor;
 
 /// Total element count above which the middle of each long dimension is elided.
@@ -17,19 +18,21 @@ const EDGE_ITEMS: usize = 3;
 
 impl<T: Element> fmt::Display for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let values = self.to_vec();
-        let count = values.len();
         let precision = f.precision();
-        let elide = count > ELIDE_THRESHOLD;
-        // Only the elements shown decide the style and the widths, as in numpy: a hidden 1e10
-        // does not turn the shown 1000 … 2999 into scientific notation.
-        let shown = elide.then(|| shown_indices(self.dims()));
-        let picked: Vec<T> = match &shown {
-            Some(indices) => indices.iter().map(|&i| values[i]).collect(),
-            None => values,
+        let elide = self.numel() > ELIDE_THRESHOLD;
+        // Only the elements shown are read, and they alone decide the style and the widths, as
+        // in numpy: a hidden 1e10 does not turn the shown 1000 … 2999 into scientific notation.
+        let picked: Vec<T> = if elide {
+            let storage = self.storage();
+            shown_offsets(self.layout())
+                .into_iter()
+                .map(|o| storage[o])
+                .collect()
+        } else {
+            self.to_vec()
         };
         let any: &dyn Any = &picked;
-        let picked_texts: Vec<String> = if let Some(v) = any.downcast_ref::<Vec<f32>>() {
+        let texts: Vec<String> = if let Some(v) = any.downcast_ref::<Vec<f32>>() {
             float_texts(v, |x| x.abs() as f64, precision)
         } else if let Some(v) = any.downcast_ref::<Vec<f64>>() {
             float_texts(v, |x| x.abs(), precision)
@@ -43,18 +46,8 @@ impl<T: Element> fmt::Display for Tensor<T> {
                 .collect()
         };
         if self.rank() == 0 {
-            return f.write_str(&picked_texts[0]);
+            return f.write_str(&texts[0]);
         }
-        let texts = match shown {
-            Some(indices) => {
-                let mut texts = vec![String::new(); count];
-                for (i, text) in indices.into_iter().zip(picked_texts) {
-                    texts[i] = text;
-                }
-                texts
-            }
-            None => picked_texts,
-        };
         // Width of the widest printed element so that columns line up.
         let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
@@ -63,22 +56,39 @@ impl<T: Element> fmt::Display for Tensor<T> {
     }
 }
 
-/// The flat (row-major) indices of the elements an elided print shows: along each dimension
-/// longer than 2·[`EDGE_ITEMS`], only the first and the last [`EDGE_ITEMS`].
-fn shown_indices(dims: &[usize]) -> Vec<usize> {
-    let mut flat = vec![0usize];
-    for &n in dims {
-        let kept: Vec<usize> = if n > 2 * EDGE_ITEMS {
+/// True when a print elides the middle of a dimension of length `n`.
+fn elided(n: usize, elide: bool) -> bool {
+    elide && n > 2 * EDGE_ITEMS
+}
+
+/// How many of the `n` elements along a dimension a print shows.
+fn shown_len(n: usize, elide: bool) -> usize {
+    if elided(n, elide) {
+        2 * EDGE_ITEMS
+    } else {
+        n
+    }
+}
+
+/// The storage offsets of the elements an elided print shows, in row-major order: along each
+/// dimension longer than 2·[`EDGE_ITEMS`], only the first and the last [`EDGE_ITEMS`].
+fn shown_offsets(layout: &Layout) -> Vec<usize> {
+    let mut offsets = vec![layout.offset()];
+    for (&n, &stride) in layout.shape().dims().iter().zip(layout.strides()) {
+        let kept: Vec<usize> = if elided(n, true) {
             (0..EDGE_ITEMS).chain(n - EDGE_ITEMS..n).collect()
         } else {
             (0..n).collect()
         };
-        flat = flat
+        offsets = offsets
             .iter()
-            .flat_map(|&outer| kept.iter().map(move |&i| outer * n + i))
+            .flat_map(|&outer| {
+                kept.iter()
+                    .map(move |&i| (outer as isize + i as isize * stride) as usize)
+            })
             .collect();
     }
-    flat
+    offsets
 }
 
 /// How the floats of one tensor print, chosen for all of them together as numpy chooses.
@@ -252,6 +262,8 @@ fn trim_zeros(text: &str) -> String {
     text.trim_end_matches('0').to_string()
 }
 
+/// Writes `texts` (the shown elements, row-major) nested in brackets by `dims`, with `...` in
+/// place of the hidden middle of each elided dimension.
 fn write_nested(
     out: &mut String,
     texts: &[String],
@@ -262,17 +274,18 @@ fn write_nested(
 ) {
     out.push('[');
     let n = dims[0];
-    let inner: usize = dims[1..].iter().product();
-    let indices: Vec<Option<usize>> = if elide && n > 2 * EDGE_ITEMS {
+    // Texts per entry of this dimension: only the shown elements of the inner dimensions.
+    let inner: usize = dims[1..].iter().map(|&d| shown_len(d, elide)).product();
+    let entries: Vec<Option<usize>> = if elided(n, elide) {
         (0..EDGE_ITEMS)
             .map(Some)
             .chain([None])
-            .chain((n - EDGE_ITEMS..n).map(Some))
+            .chain((EDGE_ITEMS..2 * EDGE_ITEMS).map(Some))
             .collect()
     } else {
         (0..n).map(Some).collect()
     };
-    for (k, i) in indices.iter().enumerate() {
+    for (k, entry) in entries.iter().enumerate() {
         if k > 0 {
             if dims.len() == 1 {
                 out.push_str(", ");
@@ -282,7 +295,7 @@ fn write_nested(
                 out.push_str(&" ".repeat(depth + 1));
             }
         }
-        match i {
+        match entry {
             None => out.push_str("..."),
             Some(i) if dims.len() == 1 => {
                 out.push_str(&format!("{:>width$}", texts[*i]));
@@ -342,6 +355,40 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains("123456"), "{s}");
+    }
+
+    #[test]
+    fn elided_views_print_as_their_contiguous_copies() {
+        // Only the shown elements are read, through the view's strides: each view must print
+        // exactly as the same elements laid out row-major.
+        let values = (0..60 * 50).map(|i| 1000.0 + i as f64 * 0.5).collect();
+        let base = Tensor::from_vec(values, [60, 50]).unwrap();
+        let cube = Tensor::from_vec((0..12 * 10 * 9).collect::<Vec<i64>>(), [12, 10, 9]).unwrap();
+        let views = [
+            base.t(),
+            base.flip(&[0, 1]).unwrap(),
+            base.slice(1, 1, 50, 2).unwrap(),
+            base.narrow(0, 5, 40).unwrap(),
+        ];
+        for view in &views {
+            assert_eq!(view.to_string(), view.contiguous().to_string());
+        }
+        let permuted = cube.permute(&[2, 0, 1]).unwrap();
+        assert_eq!(permuted.to_string(), permuted.contiguous().to_string());
+        let expanded = Tensor::from_vec1((0..8).collect::<Vec<i64>>())
+            .expand([200, 8])
+            .unwrap();
+        assert_eq!(expanded.to_string(), expanded.contiguous().to_string());
+        // and by hand: the corners of the transposed matrix
+        let s = base.t().to_string();
+        assert!(
+            s.starts_with("[[1000. , 1025. , 1050. , ..., 2425. , 2450. , 2475. ],"),
+            "{s}"
+        );
+        assert!(
+            s.ends_with(" [1024.5, 1049.5, 1074.5, ..., 2449.5, 2474.5, 2499.5]]"),
+            "{s}"
+        );
     }
 
     #[test]
