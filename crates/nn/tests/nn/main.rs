@@ -12,4 +12,5 @@ mod layer_norm;
 mod linear;
 mod losses;
 mod module;
+mod registry;
 mod state;
