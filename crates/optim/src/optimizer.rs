@@ -65,11 +65,11 @@ pub trait Optimizer<T: Float = f32> {
     fn set_group_weight_decay(&mut self, group: usize, weight_decay: f64);
 
     /// Adds a group of parameters; learning rate and weight decay left unset in `group` take the
-    /// optimizer's defaults.
+    /// optimizer's defaults. The group may be empty, as in PyTorch.
     ///
     /// # Errors
-    /// [`OptimError::InvalidParams`](crate::OptimError::InvalidParams) for an empty group, a
-    /// parameter that is already optimized or is not a leaf;
+    /// [`OptimError::InvalidParams`](crate::OptimError::InvalidParams) for a parameter that is
+    /// already optimized or is not a leaf;
     /// [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter) for a
     /// negative learning rate or weight decay.
     fn add_param_group(&mut self, group: ParamGroup<T>) -> Result<()>;

@@ -44,15 +44,29 @@ impl<R: UpdateRule, T: Float> RuleOptimizer<R, T> {
     ///
     /// # Errors
     /// [`OptimError::InvalidHyperparameter`] for a hyperparameter out of range;
-    /// [`OptimError::InvalidParams`] for an empty list, a duplicated parameter or a non-leaf.
+    /// [`OptimError::InvalidParams`] for an empty list (PyTorch: "optimizer got an empty
+    /// parameter list"), a duplicated parameter or a non-leaf.
     pub fn new(params: impl IntoIterator<Item = Var<T>>, config: R) -> Result<Self> {
-        Self::with_groups(vec![ParamGroup::new(params)], config)
+        let group = ParamGroup::new(params);
+        if group.params.is_empty() {
+            config.validate()?;
+            return Err(OptimError::InvalidParams {
+                owner: R::NAME,
+                reason: "got an empty parameter list".into(),
+            });
+        }
+        Self::with_groups(vec![group], config)
     }
 
     /// An optimizer over several groups; settings a group leaves unset come from `config`.
     ///
+    /// A group may be empty, as in PyTorch: splitting a model's parameters into "decayed" and
+    /// "not decayed" (biases) gives an empty group for a model without biases, and that is not
+    /// an error.
+    ///
     /// # Errors
-    /// As [`new`](Self::new), and for no groups at all.
+    /// As [`new`](Self::new) for a hyperparameter, a duplicated parameter or a non-leaf, and for
+    /// no groups at all.
     pub fn with_groups(groups: Vec<ParamGroup<T>>, config: R) -> Result<Self> {
         config.validate()?;
         if groups.is_empty() {
@@ -219,9 +233,6 @@ impl<R: UpdateRule, T: Float> Optimizer<T> for RuleOptimizer<R, T> {
             owner: R::NAME,
             reason,
         };
-        if group.params.is_empty() {
-            return Err(invalid("a parameter group is empty".into()));
-        }
         let mut seen: HashSet<u64> = self
             .groups
             .iter()

@@ -134,13 +134,47 @@ fn a_non_contiguous_gradient_gives_the_same_step_as_its_contiguous_copy() {
 }
 
 #[test]
+fn an_empty_group_is_allowed_as_in_pytorch() {
+    // The usual split into decayed weights and undecayed biases, for a model without biases.
+    let w = param(vec![1.0, 2.0]);
+    let no_biases: Vec<Var<f64>> = vec![];
+    let groups = vec![
+        ParamGroup::new([w.clone()]).weight_decay(0.5),
+        ParamGroup::new(no_biases).weight_decay(0.0),
+    ];
+    let mut opt = Sgd::with_groups(groups, sgd(0.1)).unwrap();
+    opt.add_param_group(ParamGroup::new(Vec::new())).unwrap();
+    w.set_grad(Some(Tensor::from_vec1(vec![1.0, 1.0]))).unwrap();
+    opt.step().unwrap();
+    // w − lr·(g + wd·w) = [1 − 0.1·1.5, 2 − 0.1·2]
+    let moved = w.value().to_vec();
+    assert!(
+        (moved[0] - 0.85).abs() < 1e-15 && (moved[1] - 1.8).abs() < 1e-15,
+        "{moved:?}"
+    );
+    // The state of the three groups, empty ones included, loads back into the same grouping.
+    let state = opt.state_dict();
+    let mut again = Sgd::with_groups(
+        vec![
+            ParamGroup::new([w.clone()]).weight_decay(0.5),
+            ParamGroup::new(Vec::new()),
+            ParamGroup::new(Vec::new()),
+        ],
+        sgd(0.1),
+    )
+    .unwrap();
+    again.load_state_dict(&state).unwrap();
+    assert_eq!(again.group_weight_decay(1), 0.0);
+}
+
+#[test]
 fn invalid_parameter_lists_are_errors() {
     let a = param(vec![1.0]);
     let empty: Vec<Var<f64>> = vec![];
-    assert!(matches!(
-        Sgd::new(empty, sgd(0.1)),
-        Err(OptimError::InvalidParams { .. })
-    ));
+    let err = Sgd::new(empty, sgd(0.1)).err().unwrap();
+    assert!(matches!(err, OptimError::InvalidParams { .. }));
+    assert!(err.to_string().contains("empty parameter list"), "{err}");
+    assert!(Sgd::<f64>::with_groups(vec![], sgd(0.1)).is_err());
     let err = Sgd::new([a.clone(), a.clone()], sgd(0.1)).err().unwrap();
     assert!(err.to_string().contains("more than once"), "{err}");
     let groups = vec![ParamGroup::new([a.clone()]), ParamGroup::new([a.clone()])];
