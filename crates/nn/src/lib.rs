@@ -5,7 +5,8 @@
 //! loading parameters), with PyTorch's names and defaults.
 //!
 //! - [`Module`]: `forward(&self, x)`, named parameters (`0.weight`), named buffers
-//!   (`1.running_mean`), train/eval mode, freezing, state dicts. [`Sequential`] chains layers the
+//!   (`1.running_mean`), sub-modules by name and by type (`downcast_ref`), train/eval mode,
+//!   freezing, state dicts. [`Sequential`] chains layers the
 //!   way the book's `NeuralNetwork.add_layer` does.
 //! - Layers: [`Linear`], [`Conv1d`], [`Conv2d`], [`ConvTranspose2d`], [`NaiveConv2d`] (the
 //!   book's direct loops), [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`],

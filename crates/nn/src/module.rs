@@ -1,6 +1,7 @@
 //! The [`Module`] trait: a layer or a network of layers, with named parameters, named buffers and
 //! a train/eval mode — the book's layer protocol (§4.3.2) with the backward pass left to autograd.
 
+use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -47,7 +48,9 @@ impl Default for TrainingFlag {
 ///
 /// `forward` takes `&self`: state that changes during a forward pass (batch-norm running
 /// statistics, dropout's generator) lives behind interior mutability, so modules are
-/// `Send + Sync` and can be shared between threads.
+/// `Send + Sync` and can be shared between threads. A module owns its state (`Any`, hence
+/// `'static`, is a supertrait), so that a `&dyn Module` can be turned back into its concrete type
+/// with [`downcast_ref`](trait.Module.html#method.downcast_ref).
 ///
 /// ```
 /// use scalpel_autograd::Var;
@@ -64,7 +67,7 @@ impl Default for TrainingFlag {
 /// let y = model.forward(&Var::constant(Tensor::zeros([3, 4]))).unwrap();
 /// assert_eq!(y.dims(), [3, 2]);
 /// ```
-pub trait Module<T: Float = f32>: Send + Sync {
+pub trait Module<T: Float = f32>: Any + Send + Sync {
     /// Applies the module to `x`.
     ///
     /// # Errors
@@ -118,6 +121,21 @@ pub trait Module<T: Float = f32>: Send + Sync {
         first_of_each(every_buffer(self), |b| {
             std::ptr::from_ref(*b) as usize as u64
         })
+    }
+
+    /// Every sub-module (children, their children, …) with its dotted name (`0`, `block.1`), in
+    /// the same order as [`named_parameters`](Module::named_parameters): each child, then its
+    /// own sub-modules. PyTorch's `named_modules()` without its first entry, the module itself.
+    /// With [`downcast_ref`](trait.Module.html#method.downcast_ref) it finds layers by type, say
+    /// every batch norm to leave out of weight decay.
+    fn named_submodules(&self) -> Vec<(String, &dyn Module<T>)> {
+        let mut out = Vec::new();
+        for (name, child) in self.children() {
+            let below = child.named_submodules();
+            out.push((name.clone(), child));
+            out.extend(below.into_iter().map(|(n, m)| (format!("{name}.{n}"), m)));
+        }
+        out
     }
 
     /// Total number of parameter elements.
@@ -229,6 +247,35 @@ macro_rules! forward_module {
 }
 
 forward_module!(Box, Arc);
+
+impl<T: Float> dyn Module<T> {
+    /// This module as its concrete type `M`, when it is one: a layer of a
+    /// [`Sequential`](crate::Sequential) or of [`named_submodules`](Module::named_submodules)
+    /// back as the `Linear` it is (PyTorch's `model[0].weight`), or `None`. A layer added as
+    /// `Arc<L>` or `Box<L>` is that wrapper, not `L`.
+    ///
+    /// ```
+    /// use scalpel_nn::{Linear, Module, ReLU, Sequential};
+    /// use scalpel_tensor::random::Rng;
+    ///
+    /// let mut rng = Rng::seed(0);
+    /// let model: Sequential = Sequential::new()
+    ///     .add(Linear::new(4, 8, &mut rng))
+    ///     .add(ReLU);
+    /// let first = model.get(0).unwrap().downcast_ref::<Linear>().unwrap();
+    /// assert_eq!(first.weight().dims(), [8, 4]);
+    /// assert!(model.get(1).unwrap().downcast_ref::<Linear>().is_none());
+    /// ```
+    pub fn downcast_ref<M: Module<T>>(&self) -> Option<&M> {
+        let any: &dyn Any = self;
+        any.downcast_ref::<M>()
+    }
+
+    /// True when this module is an `M` (see [`downcast_ref`](trait.Module.html#method.downcast_ref)).
+    pub fn is<M: Module<T>>(&self) -> bool {
+        self.downcast_ref::<M>().is_some()
+    }
+}
 
 /// Every parameter of `module` and its descendants by dotted name, a shared one under each of
 /// its names.

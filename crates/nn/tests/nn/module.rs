@@ -49,6 +49,41 @@ fn nested_sequentials_join_names_with_dots() {
 }
 
 #[test]
+fn submodules_are_listed_by_dotted_name_and_found_by_type() {
+    let mut rng = Rng::seed(2);
+    let shared = Arc::new(Linear::new(3, 3, &mut rng));
+    let net = Sequential::new()
+        .add(mlp(&mut rng))
+        .add(Sequential::new().add(ReLU).add(BatchNorm1d::new(3)))
+        .add(shared.clone());
+    let names: Vec<String> = net.named_submodules().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        ["0", "0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "1", "1.0", "1.1", "2"]
+    );
+    // Every batch norm, by type: what a "no decay on normalisation weights" split needs.
+    let norms: Vec<String> = net
+        .named_submodules()
+        .into_iter()
+        .filter(|(_, m)| m.is::<BatchNorm1d>())
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(norms, ["0.2", "1.1"]);
+    // Back to the concrete layer: its parameters are the model's own.
+    let inner = net.get(0).unwrap().downcast_ref::<Sequential>().unwrap();
+    let first = inner.get(1).unwrap().downcast_ref::<Linear>().unwrap();
+    let listed = &net.named_parameters()[0];
+    assert_eq!(listed.0, "0.1.weight");
+    assert_eq!(listed.1.id(), first.weight().id());
+    assert!(inner.get(0).unwrap().downcast_ref::<Linear>().is_none());
+    // A layer added as `Arc<L>` is that wrapper.
+    let last = net.get(2).unwrap();
+    assert!(!last.is::<Linear>());
+    let arc = last.downcast_ref::<Arc<Linear>>().unwrap();
+    assert!(Arc::ptr_eq(arc, &shared));
+}
+
+#[test]
 fn an_error_in_a_layer_names_the_layer_by_its_dotted_name() {
     let mut rng = Rng::seed(2);
     let inner = Sequential::new()
