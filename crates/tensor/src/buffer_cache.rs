@@ -90,23 +90,54 @@ pub fn clear() {
 
 /// An empty vector with room for exactly `capacity` elements: a cached buffer when one of that
 /// size is free, else a new allocation.
+///
+/// # Panics
+/// As `Vec::with_capacity`, when `capacity` elements exceed `isize::MAX` bytes.
 pub(crate) fn take<T: Copy>(capacity: usize) -> Vec<T> {
-    let bytes = capacity * size_of::<T>();
-    if bytes >= MIN_BYTES {
-        let block = cache().as_mut().and_then(|c| {
-            let block = c.blocks.get_mut(&(bytes, align_of::<T>()))?.pop()?;
-            c.bytes -= bytes;
-            Some(block)
-        });
-        if let Some(block) = block {
-            // SAFETY: the block was allocated by the global allocator with size `bytes` =
-            // capacity·size_of::<T>() and alignment align_of::<T>(), which is exactly the layout
-            // of a `Vec<T>` of this capacity; it is uninitialised memory, hence length 0, and
-            // `T: Copy` has no drop glue.
-            return unsafe { Vec::from_raw_parts(block.0.as_ptr().cast::<T>(), 0, capacity) };
-        }
+    cached(capacity).unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// [`take`] for the operations that return a `Result`: when the allocator cannot give
+/// `capacity` elements (more than `isize::MAX` bytes, or more memory than it has), an error
+/// naming `op` instead of a panic or an abort of the process.
+pub(crate) fn try_take<T: Copy>(
+    op: &'static str,
+    capacity: usize,
+) -> Result<Vec<T>, crate::TensorError> {
+    if let Some(v) = cached(capacity) {
+        return Ok(v);
     }
-    Vec::with_capacity(capacity)
+    let mut v = Vec::new();
+    v.try_reserve_exact(capacity).map_err(|e| {
+        crate::TensorError::arg(
+            op,
+            format!(
+                "cannot allocate {capacity} elements of {} bytes: {e}",
+                size_of::<T>()
+            ),
+        )
+    })?;
+    Ok(v)
+}
+
+/// A cached buffer with room for exactly `capacity` elements, when one is free. The size in
+/// bytes is computed with a check: a wrapped product would match a cached block of that size
+/// and hand out a vector claiming more room than its buffer has.
+fn cached<T: Copy>(capacity: usize) -> Option<Vec<T>> {
+    let bytes = capacity.checked_mul(size_of::<T>())?;
+    if bytes < MIN_BYTES {
+        return None;
+    }
+    let block = cache().as_mut().and_then(|c| {
+        let block = c.blocks.get_mut(&(bytes, align_of::<T>()))?.pop()?;
+        c.bytes -= bytes;
+        Some(block)
+    })?;
+    // SAFETY: the block was allocated by the global allocator with size `bytes` =
+    // capacity·size_of::<T>() and alignment align_of::<T>(), which is exactly the layout of a
+    // `Vec<T>` of this capacity; it is uninitialised memory, hence length 0, and `T: Copy` has
+    // no drop glue.
+    Some(unsafe { Vec::from_raw_parts(block.0.as_ptr().cast::<T>(), 0, capacity) })
 }
 
 /// `n` copies of `value` in a buffer from [`take`].
@@ -188,5 +219,19 @@ mod tests {
         let back: Vec<u32> = take(n);
         assert_eq!(back.as_ptr() as usize, ptr);
         assert_eq!((back.len(), back.capacity()), (0, n));
+    }
+
+    #[test]
+    fn a_size_whose_bytes_wrap_never_gets_a_cached_block() {
+        // (2⁶² + n)·4 wraps to 4n, the size of the cached block: it must not come back as a
+        // vector with room for 2⁶² + n elements.
+        let n = (MIN_BYTES / 4) + 23_457;
+        let v: Vec<f32> = filled(n, 0.0);
+        let ptr = v.as_ptr() as usize;
+        give(v);
+        let wrapped = std::panic::catch_unwind(|| take::<f32>((1 << 62) + n).capacity());
+        assert!(wrapped.is_err(), "{wrapped:?}");
+        let back: Vec<f32> = take(n);
+        assert_eq!(back.as_ptr() as usize, ptr);
     }
 }

@@ -3,7 +3,7 @@
 //! # Error policy
 //! - Every operation whose validity depends on the shapes, axes or values of its inputs returns
 //!   [`Result<_, TensorError>`](Result). The error names the operation and the shapes involved,
-//!   e.g. `matmul: [2, 3] x [4, 5]: inner dimensions 3 != 4`.
+//!   e.g. `matmul: [2, 3] and [4, 5]: inner dimensions 3 != 4`.
 //! - Operations that cannot fail for any input (unary element-wise maps, scalar arithmetic,
 //!   views that are always valid such as `t()` on a 2-D tensor) return the tensor directly.
 //! - The `std::ops` operator impls (`&a + &b`, …) are shorthand for the fallible methods: they
@@ -20,7 +20,7 @@ pub type Result<T, E = TensorError> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TensorError {
     /// Two operands whose shapes are incompatible for the operation.
-    #[error("{op}: {lhs} x {rhs}: {reason}")]
+    #[error("{op}: {lhs} and {rhs}: {reason}")]
     ShapeMismatch {
         /// The operation.
         op: &'static str,

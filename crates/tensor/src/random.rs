@@ -124,7 +124,8 @@ impl Rng {
     ///
     /// # Errors
     /// [`TensorError::InvalidArgument`] when a bound is not finite, `low > high`, or
-    /// `high - low` overflows.
+    /// `high - low` overflows; [`TensorError::InvalidShape`] or
+    /// [`TensorError::InvalidArgument`] for a shape too large to lay out or to allocate.
     pub fn uniform<T: Float>(
         &mut self,
         shape: impl Into<Shape>,
@@ -138,19 +139,20 @@ impl Rng {
                 format!("[{low}, {high}) is not a finite, ordered range"),
             ));
         }
-        Ok(Tensor::from_fn(shape, |_| loop {
+        Tensor::try_from_fn("uniform", shape.into(), |_| loop {
             let x = T::from_f64_lossy(lo + (hi - lo) * self.next_f64());
             // Rounding to T can land on `high`; draw again so the interval stays half-open.
             if x < high || low == high {
                 break x;
             }
-        }))
+        })
     }
 
     /// A tensor of values drawn from the normal distribution N(`mean`, `std`²).
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `mean` or `std` is not finite or `std < 0`.
+    /// [`TensorError::InvalidArgument`] when `mean` or `std` is not finite or `std < 0`; a shape
+    /// too large to lay out or to allocate, as [`uniform`](Self::uniform).
     pub fn normal<T: Float>(
         &mut self,
         shape: impl Into<Shape>,
@@ -164,17 +166,18 @@ impl Rng {
                 format!("mean {mean} and std {std} must be finite with std >= 0"),
             ));
         }
-        Ok(Tensor::from_fn(shape, |_| {
+        Tensor::try_from_fn("normal", shape.into(), |_| {
             let z: f64 = StandardNormal.sample(self);
             T::from_f64_lossy(m + s * z)
-        }))
+        })
     }
 
     /// A tensor of independent Bernoulli(`p`) draws as numbers: 1 with probability `p`, else 0
     /// (`torch.bernoulli`; a dropout keep-mask is `bernoulli(shape, 1.0 - drop)`).
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `p` is outside `[0, 1]`.
+    /// [`TensorError::InvalidArgument`] when `p` is outside `[0, 1]`; a shape too large to lay
+    /// out or to allocate, as [`uniform`](Self::uniform).
     pub fn bernoulli<T: Numeric>(&mut self, shape: impl Into<Shape>, p: f64) -> Result<Tensor<T>> {
         Ok(self
             .bernoulli_mask(shape, p)?
@@ -184,7 +187,8 @@ impl Rng {
     /// A boolean mask of independent Bernoulli(`p`) draws: true with probability `p`.
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `p` is outside `[0, 1]`.
+    /// [`TensorError::InvalidArgument`] when `p` is outside `[0, 1]`; a shape too large to lay
+    /// out or to allocate, as [`uniform`](Self::uniform).
     pub fn bernoulli_mask(&mut self, shape: impl Into<Shape>, p: f64) -> Result<Tensor<bool>> {
         if !(0.0..=1.0).contains(&p) {
             return Err(TensorError::arg(
@@ -192,14 +196,15 @@ impl Rng {
                 format!("probability {p} is outside [0, 1]"),
             ));
         }
-        Ok(Tensor::from_fn(shape, |_| self.next_f64() < p))
+        Tensor::try_from_fn("bernoulli", shape.into(), |_| self.next_f64() < p)
     }
 
     /// A tensor of integers drawn uniformly from `[low, high)` (`torch.randint`), without
     /// modulo bias.
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `low >= high`.
+    /// [`TensorError::InvalidArgument`] when `low >= high`; a shape too large to lay out or to
+    /// allocate, as [`uniform`](Self::uniform).
     pub fn randint(&mut self, shape: impl Into<Shape>, low: i64, high: i64) -> Result<Tensor<i64>> {
         if low >= high {
             return Err(TensorError::arg(
@@ -207,9 +212,9 @@ impl Rng {
                 format!("[{low}, {high}) is empty"),
             ));
         }
-        Ok(Tensor::from_fn(shape, |_| {
+        Tensor::try_from_fn("randint", shape.into(), |_| {
             rand::Rng::random_range(self, low..high)
-        }))
+        })
     }
 
     /// A uniformly random permutation of `0..n` (`torch.randperm`).

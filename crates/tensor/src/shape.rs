@@ -265,7 +265,7 @@ mod tests {
         let e = Shape::broadcast("mul", &Shape::new(&[2, 3]), &Shape::new(&[4])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "mul: [2, 3] x [4]: cannot broadcast: dimension -1 is 3 against 4"
+            "mul: [2, 3] and [4]: cannot broadcast: dimension -1 is 3 against 4"
         );
     }
 

@@ -97,6 +97,20 @@ impl<T: Element> Tensor<T> {
         let data = (0..shape.numel()).map(f).collect();
         Self::from_vec_unchecked(data, shape)
     }
+    /// [`from_fn`](Self::from_fn) for the constructors that return a `Result`: a shape too large
+    /// to lay out, or a buffer the allocator cannot give, is an error naming `op` instead of a
+    /// panic or an abort of the process.
+    pub(crate) fn try_from_fn(
+        op: &'static str,
+        shape: Shape,
+        f: impl FnMut(usize) -> T,
+    ) -> Result<Self> {
+        shape.check_addressable(op)?;
+        let n = shape.numel();
+        let mut data = buffer_cache::try_take(op, n)?;
+        data.extend((0..n).map(f));
+        Ok(Self::from_vec_unchecked(data, shape))
+    }
 
     /// The logical shape.
     pub fn shape(&self) -> &Shape {
@@ -312,7 +326,8 @@ impl<T: Numeric> Tensor<T> {
     }
     /// The n×n identity matrix.
     pub fn eye(n: usize) -> Self {
-        let mut data = vec![T::zero(); n * n];
+        // Saturating: a size past usize::MAX fails to allocate (capacity overflow), not wraps.
+        let mut data = vec![T::zero(); n.saturating_mul(n)];
         for i in 0..n {
             data[i * n + i] = T::one();
         }
@@ -322,7 +337,8 @@ impl<T: Numeric> Tensor<T> {
     ///
     /// # Errors
     /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign, when a bound
-    /// or the step is not finite, or when the range has more elements than a buffer can hold.
+    /// or the step is not finite, or when the range has more elements than a buffer can hold
+    /// or the allocator can give.
     pub fn arange(start: T, end: T, step: T) -> Result<Self> {
         let is_float = matches!(T::DTYPE, DType::F32 | DType::F64);
         let n = if is_float {
@@ -337,30 +353,29 @@ impl<T: Numeric> Tensor<T> {
                 format!("{start} to {end} by {step} is {n} elements, more than a buffer holds"),
             ));
         }
-        let data = if is_float {
+        let shape = Shape::new(&[n]);
+        if is_float {
             // start + i·step, each rounded once, as numpy does: adding the step n times would
             // pile up n roundings (0.1 steps to 10 in f32 ended at 9.900002).
             let (s, st) = (start.to_f64_lossy(), step.to_f64_lossy());
-            (0..n)
-                .map(|i| T::from_f64_lossy(s + i as f64 * st))
-                .collect()
+            Self::try_from_fn("arange", shape, |i| T::from_f64_lossy(s + i as f64 * st))
         } else {
             // Integers add exactly.
             let mut v = start;
-            let mut data = Vec::with_capacity(n);
-            for i in 0..n {
-                data.push(v);
+            Self::try_from_fn("arange", shape, |i| {
+                let value = v;
                 if i + 1 < n {
                     v += step; // not past the last element, where it could overflow
                 }
-            }
-            data
-        };
-        Ok(Self::from_vec1(data))
+                value
+            })
+        }
     }
-    /// Converts every element to another numeric type, like `as`: exact where the value fits
-    /// (`i64` to `i64` past 2⁵³ included), floats truncated toward zero into integers, out of
-    /// range saturating at the integer bounds, NaN to 0.
+    /// Converts every element to another numeric type: exact where the value fits (`i64` to
+    /// `i64` past 2⁵³ included), floats truncated toward zero into integers, NaN to 0, and a
+    /// value out of the target's range saturated at its bounds (`300i64` to `u8` is 255). Float
+    /// to integer is what `as` does; integer to integer differs from `as`, numpy's `astype` and
+    /// PyTorch's `to`, which wrap (`300` to `44`).
     pub fn cast<U: Numeric>(&self) -> Tensor<U> {
         self.map(|x| match <U as NumCast>::from(x) {
             Some(y) => y,
@@ -419,12 +434,15 @@ impl<T: Float> Tensor<T> {
         if n == 1 {
             return Self::from_vec1(vec![start]);
         }
-        let step = (end - start) / T::from_f64_lossy((n.max(2) - 1) as f64);
+        // In f64 and rounded once, as numpy computes: in f32, element 9 of 11 from 0 to 1 was
+        // 0.90000004.
+        let (first, last) = (start.to_f64_lossy(), end.to_f64_lossy());
+        let step = (last - first) / (n.max(2) - 1) as f64;
         Self::from_fn(Shape::new(&[n]), |i| {
             if i + 1 == n {
                 end
             } else {
-                start + step * T::from_f64_lossy(i as f64)
+                T::from_f64_lossy(first + step * i as f64)
             }
         })
     }
@@ -476,6 +494,16 @@ mod tests {
         assert_eq!(
             Tensor::linspace(0.0f64, 1.0, 5).to_vec(),
             vec![0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+        // f32 computed in f64 and rounded once, as numpy: 0.9, not 0.90000004; and downwards
+        // 0.6666667 and 0.33333334 (both correctly rounded thirds), not 0.6666666 and 0.3333333
+        let elevenths = Tensor::linspace(0.0f32, 1.0, 11).to_vec();
+        for (i, x) in elevenths.iter().enumerate() {
+            assert_eq!(*x, (i as f64 / 10.0) as f32, "element {i}");
+        }
+        assert_eq!(
+            Tensor::linspace(1.0f32, 0.0, 4).to_vec(),
+            vec![1.0, (2.0f64 / 3.0) as f32, (1.0f64 / 3.0) as f32, 0.0]
         );
         // each element rounded once from start + i·step, as numpy's arange(0, 10, 0.1)
         let tenths = Tensor::arange(0.0f32, 10.0, 0.1).unwrap().to_vec();

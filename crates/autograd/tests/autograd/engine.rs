@@ -655,5 +655,5 @@ fn leaf_only_methods_on_a_result_and_a_wrong_shape_are_typed_errors() {
         ),
         "{e}"
     );
-    assert!(e.to_string().starts_with("set_value: [1] x [2]"), "{e}");
+    assert!(e.to_string().starts_with("set_value: [1] and [2]"), "{e}");
 }

@@ -680,15 +680,15 @@ fn shape_errors_name_the_op_and_the_shapes() {
     let p = Conv2dParams::default();
     assert_eq!(
         err(z(&[1, 3, 5, 5]).conv2d(&z(&[4, 2, 3, 3]), None, p)),
-        "conv2d: [1, 3, 5, 5] x [4, 2, 3, 3]: weight has 2 input channels per group, the input has 3 / 1 = 3"
+        "conv2d: [1, 3, 5, 5] and [4, 2, 3, 3]: weight has 2 input channels per group, the input has 3 / 1 = 3"
     );
     assert_eq!(
         err(z(&[1, 4, 5, 5]).conv2d(&z(&[6, 2, 3, 3]), None, Conv2dParams { groups: 4, ..p })),
-        "conv2d: [1, 4, 5, 5] x [6, 2, 3, 3]: 6 output channels are not divisible by 4 groups"
+        "conv2d: [1, 4, 5, 5] and [6, 2, 3, 3]: 6 output channels are not divisible by 4 groups"
     );
     assert_eq!(
         err(z(&[1, 3, 5, 5]).conv2d(&z(&[3, 1, 3, 3]), None, Conv2dParams { groups: 2, ..p })),
-        "conv2d: [1, 3, 5, 5] x [3, 1, 3, 3]: 3 input channels are not divisible by 2 groups"
+        "conv2d: [1, 3, 5, 5] and [3, 1, 3, 3]: 3 input channels are not divisible by 2 groups"
     );
     assert_eq!(
         err(z(&[1, 1, 2, 5]).conv2d(&z(&[1, 1, 3, 3]), None, p)),
@@ -711,23 +711,23 @@ fn shape_errors_name_the_op_and_the_shapes() {
     );
     assert_eq!(
         err(z(&[1, 1, 5, 5]).conv2d(&z(&[2, 1, 3, 3]), Some(&z(&[3])), p)),
-        "conv2d: [2, 1, 3, 3] x [3]: bias must have shape [2], one value per output channel"
+        "conv2d: [2, 1, 3, 3] and [3]: bias must have shape [2], one value per output channel"
     );
     assert_eq!(
         err(z(&[1, 2, 3, 3]).conv2d_backward_input(&z(&[2, 1, 1, 1]), [1, 1, 2, 2], p)),
-        "conv2d_backward_input: [1, 2, 3, 3] x [1, 2, 2, 2]: the output gradient must have the convolution's output shape"
+        "conv2d_backward_input: [1, 2, 3, 3] and [1, 2, 2, 2]: the output gradient must have the convolution's output shape"
     );
     assert_eq!(
         err(z(&[1, 1, 4]).conv1d(&z(&[1, 1, 5]), None, Conv1dParams::default())),
-        "conv1d: [1, 1, 4] x [1, 1, 5]: kernel of 5 with dilation 1 is larger than the input padded by 0"
+        "conv1d: [1, 1, 4] and [1, 1, 5]: kernel of 5 with dilation 1 is larger than the input padded by 0"
     );
     assert_eq!(
         err(z(&[1, 2, 4]).conv1d(&z(&[1, 1, 3]), None, Conv1dParams::default())),
-        "conv1d: [1, 2, 4] x [1, 1, 3]: weight has 1 input channels per group, the input has 2 / 1 = 2"
+        "conv1d: [1, 2, 4] and [1, 1, 3]: weight has 1 input channels per group, the input has 2 / 1 = 2"
     );
     assert_eq!(
         err(z(&[1, 2, 3, 3]).conv_transpose2d(&z(&[3, 1, 2, 2]), None, ConvTranspose2dParams::default())),
-        "conv_transpose2d: [1, 2, 3, 3] x [3, 1, 2, 2]: weight has 3 input channels, the input has 2"
+        "conv_transpose2d: [1, 2, 3, 3] and [3, 1, 2, 2]: weight has 3 input channels, the input has 2"
     );
     assert_eq!(
         err(z(&[1, 1, 3, 3]).conv_transpose2d(

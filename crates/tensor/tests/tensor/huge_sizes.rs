@@ -98,7 +98,7 @@ fn a_padding_or_dilation_that_overflows_is_named_as_such() {
     let (x1, w1) = (Tensor::<f32>::ones([1, 1, 3]), Tensor::ones([1, 1, 3]));
     assert_eq!(
         x1.conv1d(&w1, None, dilated).unwrap_err().to_string(),
-        format!("conv1d: [1, 1, 3] x [1, 1, 3]: kernel of 3 with dilation {half} or the input padded by 0 is too large for the index range")
+        format!("conv1d: [1, 1, 3] and [1, 1, 3]: kernel of 3 with dilation {half} or the input padded by 0 is too large for the index range")
     );
     let (kernel, padding) = (usize::MAX, usize::MAX / 2);
     assert_eq!(
@@ -144,4 +144,43 @@ fn arange_refuses_infinite_and_unrepresentable_ranges() {
         Tensor::<i64>::arange(-3, 3, 2).unwrap().to_vec(),
         vec![-3, -1, 1]
     );
+}
+
+#[test]
+fn a_huge_broadcast_view_fails_to_allocate_instead_of_reusing_a_cached_buffer() {
+    // The 32 KiB buffer of `small` goes to the buffer cache; (2⁶² + 8192)·4 bytes wraps to
+    // exactly that size, and `exp` of the view once wrote 2⁶² + 8192 elements into it.
+    let n = 8192usize;
+    drop(Tensor::<f32>::ones([n]));
+    let view = Tensor::<f32>::ones([1]).expand([(1 << 62) + n]).unwrap();
+    let result = std::panic::catch_unwind(|| view.exp().numel());
+    assert!(result.is_err(), "{result:?}");
+    let result = std::panic::catch_unwind(|| Tensor::<f32>::full([(1 << 62) + n], 2.0).numel());
+    assert!(result.is_err(), "{result:?}");
+}
+
+#[test]
+fn creators_that_return_a_result_refuse_what_cannot_be_laid_out_or_allocated() {
+    let mut rng = scalpel_tensor::random::Rng::seed(0);
+    // Sizes multiplying past isize::MAX: no layout.
+    let e = rng.normal::<f32>([1 << 62, 4], 0.0, 1.0).unwrap_err();
+    assert!(matches!(e, TensorError::InvalidShape { .. }), "{e}");
+    names(e, "normal");
+    names(rng.randint([1 << 62, 4], 0, 3).unwrap_err(), "randint");
+    names(
+        rng.uniform::<f64>([0, 1 << 62, 8], 0.0, 1.0).unwrap_err(),
+        "uniform",
+    );
+    names(
+        rng.bernoulli_mask([1 << 62, 4], 0.5).unwrap_err(),
+        "bernoulli",
+    );
+    // 2⁶¹ bytes fit isize but no address space: the allocator refuses, and that is an error,
+    // not an abort of the process.
+    let e = rng.normal::<f32>([1 << 59], 0.0, 1.0).unwrap_err();
+    assert!(e.to_string().contains("cannot allocate"), "{e}");
+    names(e, "normal");
+    let e = Tensor::arange(0.0f32, (1u64 << 59) as f32, 1.0).unwrap_err();
+    assert!(e.to_string().contains("cannot allocate"), "{e}");
+    names(e, "arange");
 }

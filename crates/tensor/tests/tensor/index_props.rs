@@ -609,7 +609,7 @@ fn mismatched_shapes_are_errors_naming_the_op_and_shapes() {
     let e = Tensor::concat(&[&a, &b], 0).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "concat: [2, 3] x [2, 4]: shapes must agree on every axis but 0"
+        "concat: [2, 3] and [2, 4]: shapes must agree on every axis but 0"
     );
     assert!(Tensor::concat(&[&a, &b], 1).is_ok());
     assert!(matches!(
@@ -637,7 +637,7 @@ fn mismatched_shapes_are_errors_naming_the_op_and_shapes() {
     let e = a.gather(0, &too_wide).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "gather: [2, 3] x [1, 4]: index is larger than the tensor on axis 1"
+        "gather: [2, 3] and [1, 4]: index is larger than the tensor on axis 1"
     );
     assert!(matches!(
         a.scatter_add(0, &Tensor::<i64>::zeros([2, 3]), &Tensor::zeros([1, 3])),

@@ -246,7 +246,7 @@ proptest! {
         let b = Tensor::<f32>::zeros([k + extra, n]);
         prop_assert_eq!(
             a.matmul(&b).unwrap_err().to_string(),
-            format!("matmul: [{batch}, {m}, {k}] x [{}, {n}]: inner dimensions {k} != {}",
+            format!("matmul: [{batch}, {m}, {k}] and [{}, {n}]: inner dimensions {k} != {}",
                 k + extra, k + extra)
         );
     }
@@ -258,7 +258,7 @@ proptest! {
         let b = Tensor::<f64>::zeros([1, y, k, 3]);
         prop_assert_eq!(
             a.matmul(&b).unwrap_err().to_string(),
-            format!("matmul: [{x}, 2, {k}] x [1, {y}, {k}, 3]: \
+            format!("matmul: [{x}, 2, {k}] and [1, {y}, {k}, 3]: \
                 batch dimensions [{x}] and [1, {y}] do not broadcast")
         );
     }

@@ -352,7 +352,7 @@ fn errors_name_the_op_and_the_problem() {
     assert!(y.max_pool2d_backward(&idx, [1, 2, 4, 4]).is_err());
     assert_eq!(
         msg(y.avg_pool2d_backward([1, 1, 6, 6], (2, 2), (2, 2), (0, 0), true).unwrap_err()),
-        "avg_pool2d_backward: [1, 1, 2, 2] x [1, 1, 3, 3]: the output gradient must have the pooling's output shape"
+        "avg_pool2d_backward: [1, 1, 2, 2] and [1, 1, 3, 3]: the output gradient must have the pooling's output shape"
     );
     assert_eq!(
         msg(x.adaptive_avg_pool2d((0, 2)).unwrap_err()),

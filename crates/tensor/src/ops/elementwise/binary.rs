@@ -178,7 +178,7 @@ mod tests {
         let a = Tensor::<f32>::zeros([2, 3]);
         let b = Tensor::<f32>::zeros([3, 2]);
         let e = a.sub(&b).unwrap_err().to_string();
-        assert!(e.starts_with("sub: [2, 3] x [3, 2]"), "{e}");
+        assert!(e.starts_with("sub: [2, 3] and [3, 2]"), "{e}");
     }
 
     #[test]

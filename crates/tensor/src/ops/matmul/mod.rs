@@ -39,7 +39,7 @@ impl<T: Float> Tensor<T> {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] naming both shapes when an operand is 0-d, when the inner
-    /// dimensions differ (`matmul: [2, 3] x [4, 5]: inner dimensions 3 != 4`), or when the batch
+    /// dimensions differ (`matmul: [2, 3] and [4, 5]: inner dimensions 3 != 4`), or when the batch
     /// dimensions do not broadcast.
     pub fn matmul(&self, other: &Tensor<T>) -> Result<Tensor<T>> {
         matmul_impl("matmul", self, other)
@@ -227,31 +227,31 @@ mod tests {
         let z = |d: &[usize]| Tensor::<f64>::zeros(d);
         assert_eq!(
             msg(z(&[2, 3]).matmul(&z(&[4, 5]))),
-            "matmul: [2, 3] x [4, 5]: inner dimensions 3 != 4"
+            "matmul: [2, 3] and [4, 5]: inner dimensions 3 != 4"
         );
         assert_eq!(
             msg(z(&[2, 3, 4]).matmul(&z(&[5, 4, 6]))),
-            "matmul: [2, 3, 4] x [5, 4, 6]: batch dimensions [2] and [5] do not broadcast"
+            "matmul: [2, 3, 4] and [5, 4, 6]: batch dimensions [2] and [5] do not broadcast"
         );
         assert_eq!(
             msg(z(&[]).matmul(&z(&[3]))),
-            "matmul: [] x [3]: both operands need at least one dimension"
+            "matmul: [] and [3]: both operands need at least one dimension"
         );
         assert_eq!(
             msg(z(&[3]).mm(&z(&[3, 2]))),
-            "mm: [3] x [3, 2]: both operands must be matrices (2-D)"
+            "mm: [3] and [3, 2]: both operands must be matrices (2-D)"
         );
         assert_eq!(
             msg(z(&[2, 3, 4]).bmm(&z(&[3, 4, 5]))),
-            "bmm: [2, 3, 4] x [3, 4, 5]: batch sizes 2 != 3"
+            "bmm: [2, 3, 4] and [3, 4, 5]: batch sizes 2 != 3"
         );
         assert_eq!(
             msg(z(&[3]).dot(&z(&[4]))),
-            "dot: [3] x [4]: inner dimensions 3 != 4"
+            "dot: [3] and [4]: inner dimensions 3 != 4"
         );
         assert_eq!(
             msg(z(&[3, 1]).outer(&z(&[4]))),
-            "outer: [3, 1] x [4]: both operands must be vectors (1-D)"
+            "outer: [3, 1] and [4]: both operands must be vectors (1-D)"
         );
     }
 }

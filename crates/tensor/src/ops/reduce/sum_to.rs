@@ -82,7 +82,7 @@ mod tests {
         let e = g.sum_to([2]).unwrap_err().to_string();
         assert_eq!(
             e,
-            "sum_to: [2, 3] x [2]: the second shape does not broadcast to the first"
+            "sum_to: [2, 3] and [2]: the second shape does not broadcast to the first"
         );
         assert!(g.sum_to([1, 2, 3]).is_err());
     }
