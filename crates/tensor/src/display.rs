@@ -18,6 +18,11 @@ const EDGE_ITEMS: usize = 3;
 
 impl<T: Element> fmt::Display for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.numel() == 0 && self.rank() > 0 {
+            // Any empty tensor, as numpy prints it (`[[],\n\n []]` for [2, 0, 3] said nothing
+            // more); Debug adds the shape.
+            return f.write_str("[]");
+        }
         let precision = f.precision();
         let elide = self.numel() > ELIDE_THRESHOLD;
         // Only the elements shown are read, and they alone decide the style and the widths, as
@@ -389,6 +394,15 @@ mod tests {
             s.ends_with(" [1024.5, 1049.5, 1074.5, ..., 2449.5, 2474.5, 2499.5]]"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn an_empty_tensor_prints_as_numpy_prints_it() {
+        for dims in [vec![0], vec![2, 0, 3], vec![3, 0]] {
+            assert_eq!(Tensor::<f32>::zeros(dims.as_slice()).to_string(), "[]");
+        }
+        let t = Tensor::<i64>::zeros([2, 0, 3]);
+        assert!(format!("{t:?}").contains("[2, 0, 3]"), "{t:?}");
     }
 
     #[test]
