@@ -87,8 +87,17 @@ float_unary! {
     floor => |x| x.floor();
     /// Smallest integer ≥ x.
     ceil => |x| x.ceil();
-    /// Nearest integer, halves away from zero.
-    round => |x| x.round();
+    /// Nearest integer, halves to the even one (`0.5` → 0, `2.5` → 2, `-1.5` → -2), as numpy's
+    /// `round` and PyTorch's `torch.round` do.
+    round => |x| {
+        let nearest = x.round(); // halves away from zero
+        let two = T::one() + T::one();
+        if (nearest - x).abs() == T::one() / two {
+            two * (x / two).round()
+        } else {
+            nearest
+        }
+    };
     /// −1, 0 or 1 by the sign of x (0 for ±0, NaN for NaN).
     sign => |x| if x > T::zero() { T::one() } else if x < T::zero() { -T::one() } else { x };
 }
@@ -125,6 +134,21 @@ impl<T: Numeric + num_traits::Signed> Tensor<T> {
 #[cfg(test)]
 mod tests {
     use crate::Tensor;
+
+    #[test]
+    fn round_takes_halves_to_even_as_numpy() {
+        // numpy.round([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, 2.6, -3.7, 1e20])
+        let x = Tensor::from_vec1(vec![
+            -2.5f64, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, 2.6, -3.7, 1e20,
+        ]);
+        let r = x.round().to_vec();
+        assert_eq!(r, [-2.0, -2.0, -0.0, 0.0, 2.0, 2.0, 0.0, 3.0, -4.0, 1e20]);
+        assert!(r[2].is_sign_negative());
+        let x = Tensor::from_vec1(vec![f32::NAN, f32::INFINITY, 4.5, 8_388_607.5]);
+        let r = x.round().to_vec();
+        assert!(r[0].is_nan());
+        assert_eq!(r[1..], [f32::INFINITY, 4.0, 8_388_608.0]);
+    }
 
     #[test]
     fn sigmoid_is_stable_at_extremes() {
