@@ -32,8 +32,15 @@ impl<T: Element> Tensor<T> {
         let mut dims = first.dims().to_vec();
         dims[ax] = 0;
         for t in tensors {
-            let fits = t.rank() == first.rank()
-                && (0..t.rank()).all(|d| d == ax || t.dims()[d] == first.dims()[d]);
+            if t.rank() != first.rank() {
+                return Err(TensorError::mismatch(
+                    op,
+                    first.shape(),
+                    t.shape(),
+                    format!("ranks differ ({} and {})", first.rank(), t.rank()),
+                ));
+            }
+            let fits = (0..t.rank()).all(|d| d == ax || t.dims()[d] == first.dims()[d]);
             if !fits {
                 return Err(TensorError::mismatch(
                     op,
