@@ -278,12 +278,13 @@ impl<T: Element> Tensor<T> {
         Ok(self.with_layout(broadcast_layout("broadcast_to", &self.layout, &shape)?))
     }
 
-    /// Alias of [`broadcast_to`](Self::broadcast_to), PyTorch's name.
+    /// [`broadcast_to`](Self::broadcast_to) under PyTorch's name; its errors name `expand`.
     ///
     /// # Errors
     /// As for `broadcast_to`.
     pub fn expand(&self, shape: impl Into<Shape>) -> Result<Tensor<T>> {
-        self.broadcast_to(shape)
+        let shape = shape.into();
+        Ok(self.with_layout(broadcast_layout("expand", &self.layout, &shape)?))
     }
 
     /// Reverses the order of elements along each of `axes` (a view with negative strides).

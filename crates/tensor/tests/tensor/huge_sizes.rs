@@ -37,6 +37,11 @@ fn an_empty_shape_too_large_to_lay_out_is_an_error_not_a_panic() {
         .broadcast_to([0, 1 << 62, 8])
         .unwrap_err();
     names(e, "broadcast_to");
+    let e = Tensor::<f32>::zeros([2, 3]).expand([4, 3]).unwrap_err();
+    assert!(
+        e.to_string().starts_with("expand: [2, 3] and [4, 3]"),
+        "{e}"
+    );
     let json = r#"{"dtype":"F32","shape":[0,4611686018427387904,8],"data":[]}"#;
     let e = serde_json::from_str::<Tensor<f32>>(json).unwrap_err();
     assert!(e.to_string().contains("deserialize"), "{e}");
