@@ -2,6 +2,7 @@
 //! a train/eval mode — the book's layer protocol (§4.3.2) with the backward pass left to autograd.
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -125,17 +126,23 @@ pub trait Module<T: Float = f32>: Any + Send + Sync {
 
     /// Every sub-module (children, their children, …) with its dotted name (`0`, `block.1`), in
     /// the same order as [`named_parameters`](Module::named_parameters): each child, then its
-    /// own sub-modules. PyTorch's `named_modules()` without its first entry, the module itself.
-    /// With [`downcast_ref`](trait.Module.html#method.downcast_ref) it finds layers by type, say
-    /// every batch norm to leave out of weight decay.
+    /// own sub-modules. A module reached twice (one `Arc` at two places) is listed once, under
+    /// its first name, with its sub-modules: PyTorch's `named_modules()` without its first
+    /// entry, the module itself. With [`downcast_ref`](trait.Module.html#method.downcast_ref)
+    /// it finds layers by type, say every batch norm to leave out of weight decay.
     fn named_submodules(&self) -> Vec<(String, &dyn Module<T>)> {
         let mut out = Vec::new();
-        for (name, child) in self.children() {
-            let below = child.named_submodules();
-            out.push((name.clone(), child));
-            out.extend(below.into_iter().map(|(n, m)| (format!("{name}.{n}"), m)));
-        }
+        let mut seen: HashSet<usize> = self.module_address().into_iter().collect();
+        collect_submodules(self, "", &mut seen, &mut out);
         out
+    }
+
+    /// The address of the module's own data, seen through `Box` and `Arc`, by which
+    /// [`named_submodules`](Module::named_submodules) knows a module it met before; `None` for a
+    /// module without data (a unit struct such as `ReLU`: every one has the same address). The
+    /// default is right for every module but a wrapper; do not override it otherwise.
+    fn module_address(&self) -> Option<usize> {
+        (std::mem::size_of_val(self) > 0).then(|| std::ptr::from_ref(self).cast::<()>() as usize)
     }
 
     /// Total number of parameter elements.
@@ -242,6 +249,9 @@ macro_rules! forward_module {
             fn training_flag(&self) -> Option<&TrainingFlag> {
                 (**self).training_flag()
             }
+            fn module_address(&self) -> Option<usize> {
+                (**self).module_address()
+            }
         }
     )*};
 }
@@ -252,7 +262,7 @@ impl<T: Float> dyn Module<T> {
     /// This module as its concrete type `M`, when it is one: a layer of a
     /// [`Sequential`](crate::Sequential) or of [`named_submodules`](Module::named_submodules)
     /// back as the `Linear` it is (PyTorch's `model[0].weight`), or `None`. A layer added as
-    /// `Arc<L>` or `Box<L>` is that wrapper, not `L`.
+    /// `Arc<L>` or `Box<L>` (or in an `Arc` or `Box` of `dyn Module`) is found as `L` too.
     ///
     /// ```
     /// use scalpel_nn::{Linear, Module, ReLU, Sequential};
@@ -268,12 +278,52 @@ impl<T: Float> dyn Module<T> {
     /// ```
     pub fn downcast_ref<M: Module<T>>(&self) -> Option<&M> {
         let any: &dyn Any = self;
-        any.downcast_ref::<M>()
+        if let Some(module) = any.downcast_ref::<M>() {
+            return Some(module);
+        }
+        // Through the wrappers a layer may be added in.
+        if let Some(module) = any.downcast_ref::<Arc<M>>() {
+            return Some(module);
+        }
+        if let Some(module) = any.downcast_ref::<Box<M>>() {
+            return Some(module);
+        }
+        if let Some(module) = any.downcast_ref::<Arc<dyn Module<T>>>() {
+            return (**module).downcast_ref();
+        }
+        if let Some(module) = any.downcast_ref::<Box<dyn Module<T>>>() {
+            return (**module).downcast_ref();
+        }
+        None
     }
 
     /// True when this module is an `M` (see [`downcast_ref`](trait.Module.html#method.downcast_ref)).
     pub fn is<M: Module<T>>(&self) -> bool {
         self.downcast_ref::<M>().is_some()
+    }
+}
+
+/// Appends the sub-modules of `module` not in `seen` to `out`, depth first, named below
+/// `prefix`.
+fn collect_submodules<'a, T: Float, M: Module<T> + ?Sized>(
+    module: &'a M,
+    prefix: &str,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<(String, &'a dyn Module<T>)>,
+) {
+    for (name, child) in module.children() {
+        if let Some(address) = child.module_address() {
+            if !seen.insert(address) {
+                continue;
+            }
+        }
+        let name = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}.{name}")
+        };
+        out.push((name.clone(), child));
+        collect_submodules(child, &name, seen, out);
     }
 }
 

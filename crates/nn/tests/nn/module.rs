@@ -76,11 +76,54 @@ fn submodules_are_listed_by_dotted_name_and_found_by_type() {
     assert_eq!(listed.0, "0.1.weight");
     assert_eq!(listed.1.id(), first.weight().id());
     assert!(inner.get(0).unwrap().downcast_ref::<Linear>().is_none());
-    // A layer added as `Arc<L>` is that wrapper.
+    // A layer added as `Arc<L>` is found as `L`, and as the `Arc` it is.
     let last = net.get(2).unwrap();
-    assert!(!last.is::<Linear>());
-    let arc = last.downcast_ref::<Arc<Linear>>().unwrap();
-    assert!(Arc::ptr_eq(arc, &shared));
+    assert!(std::ptr::eq(
+        last.downcast_ref::<Linear>().unwrap(),
+        &*shared
+    ));
+    assert!(Arc::ptr_eq(
+        last.downcast_ref::<Arc<Linear>>().unwrap(),
+        &shared
+    ));
+    let erased: Arc<dyn Module> = Arc::new(BatchNorm1d::new(2));
+    let boxed: Box<dyn Module> = Box::new(BatchNorm1d::new(2));
+    let erased = Sequential::new().add(erased).add(boxed);
+    assert!(erased.iter().all(|m| m.is::<BatchNorm1d>()));
+}
+
+#[test]
+fn a_shared_submodule_is_listed_once_but_every_unit_layer_is_listed() {
+    // One batch norm and one block, each at two places; ReLU has no data, so every ReLU has
+    // the same address, and each must still be listed.
+    let mut rng = Rng::seed(3);
+    let norm = Arc::new(BatchNorm1d::new(3));
+    let block = Arc::new(Sequential::new().add(Linear::new(3, 3, &mut rng)).add(ReLU));
+    let net = Sequential::new()
+        .add(norm.clone())
+        .add(ReLU)
+        .add(norm.clone())
+        .add(block.clone())
+        .add(ReLU)
+        .add(block.clone());
+    let listed: Vec<(String, bool)> = net
+        .named_submodules()
+        .into_iter()
+        .map(|(n, m)| (n, m.is::<BatchNorm1d>()))
+        .collect();
+    let expected = [
+        ("0", true),
+        ("1", false),
+        ("3", false),
+        ("3.0", false),
+        ("3.1", false),
+        ("4", false),
+    ];
+    let expected: Vec<(String, bool)> = expected.iter().map(|(n, b)| (n.to_string(), *b)).collect();
+    assert_eq!(listed, expected);
+    // The same first names as the parameters.
+    let params: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(params, ["0.weight", "0.bias", "3.0.weight", "3.0.bias"]);
 }
 
 #[test]

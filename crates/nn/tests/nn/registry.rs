@@ -1,6 +1,7 @@
-//! `DIFFERENTIABLE_LAYERS` against what the crate exports, read from `src/lib.rs`: a new public
-//! layer, activation or loss cannot be left out of the gradient-check registry (`cargo xtask
-//! gradcheck`) unnoticed, and the registry names nothing the crate no longer exports.
+//! `DIFFERENTIABLE_LAYERS` against what the crate exports from its `activation`, `layers` and
+//! `loss` modules, read from the `pub use` lines of `src/lib.rs`: a new public layer,
+//! activation or loss exported there cannot be left out of the gradient-check registry (`cargo
+//! xtask gradcheck`) unnoticed, and the registry names nothing the crate no longer exports.
 
 use scalpel_nn::DIFFERENTIABLE_LAYERS;
 
@@ -12,20 +13,28 @@ const NOT_LAYERS: &[&str] = &[
     "BatchStats",
 ];
 
-/// The names in `pub use <module>::{…};` of the crate root.
+/// The names the crate root exports from `module` and its sub-modules: every
+/// `pub use <module>::…;` of `src/lib.rs`, a braced list or one path, renamed or not.
 fn exported_from(module: &str) -> Vec<String> {
     let lib = include_str!("../../src/lib.rs");
-    let start = format!("pub use {module}::{{");
-    let at = lib
-        .find(&start)
-        .unwrap_or_else(|| panic!("lib.rs has no `{start}`"));
-    let rest = &lib[at + start.len()..];
-    let end = rest.find("};").expect("the `pub use` list ends");
-    rest[..end]
-        .split(',')
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .collect()
+    let start = format!("pub use {module}::");
+    let mut names = Vec::new();
+    for (at, _) in lib.match_indices(&start) {
+        let rest = &lib[at + start.len()..];
+        let item = &rest[..rest.find(';').expect("a `pub use` ends with `;`")];
+        let list = match (item.find('{'), item.rfind('}')) {
+            (Some(open), Some(close)) => &item[open + 1..close],
+            _ => item,
+        };
+        for path in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            assert!(!path.ends_with('*'), "a glob export hides names: {path}");
+            let name = path.rsplit("::").next().unwrap_or(path);
+            let name = name.rsplit(" as ").next().unwrap_or(name).trim();
+            names.push(name.to_string());
+        }
+    }
+    assert!(!names.is_empty(), "lib.rs has no `{start}`");
+    names
 }
 
 fn is_type(name: &str) -> bool {

@@ -140,7 +140,7 @@ fn an_empty_group_is_allowed_as_in_pytorch() {
     let no_biases: Vec<Var<f64>> = vec![];
     let groups = vec![
         ParamGroup::new([w.clone()]).weight_decay(0.5),
-        ParamGroup::new(no_biases).weight_decay(0.0),
+        ParamGroup::new(no_biases).weight_decay(0.25),
     ];
     let mut opt = Sgd::with_groups(groups, sgd(0.1)).unwrap();
     opt.add_param_group(ParamGroup::new(Vec::new())).unwrap();
@@ -164,7 +164,7 @@ fn an_empty_group_is_allowed_as_in_pytorch() {
     )
     .unwrap();
     again.load_state_dict(&state).unwrap();
-    assert_eq!(again.group_weight_decay(1), 0.0);
+    assert_eq!(again.group_weight_decay(1), 0.25);
 }
 
 #[test]

@@ -153,9 +153,10 @@ fn arange_refuses_infinite_and_unrepresentable_ranges() {
 
 #[test]
 fn a_huge_broadcast_view_fails_to_allocate_instead_of_reusing_a_cached_buffer() {
-    // The 32 KiB buffer of `small` goes to the buffer cache; (2⁶² + 8192)·4 bytes wraps to
-    // exactly that size, and `exp` of the view once wrote 2⁶² + 8192 elements into it.
-    let n = 8192usize;
+    // The buffer of n f32 (over 32 KiB, a size no other test uses) goes to the buffer cache;
+    // (2⁶² + n)·4 bytes wraps to exactly that size, and `exp` of the view once wrote 2⁶² + n
+    // elements into it.
+    let n = 9_031usize;
     drop(Tensor::<f32>::ones([n]));
     let view = Tensor::<f32>::ones([1]).expand([(1 << 62) + n]).unwrap();
     let result = std::panic::catch_unwind(|| view.exp().numel());
