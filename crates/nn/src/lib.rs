@@ -6,8 +6,8 @@
 //!
 //! - [`Module`]: `forward(&self, x)`, named parameters (`0.weight`), named buffers
 //!   (`1.running_mean`), sub-modules by name and by type (`downcast_ref`), train/eval mode,
-//!   freezing, state dicts. [`Sequential`] chains layers the
-//!   way the book's `NeuralNetwork.add_layer` does.
+//!   freezing, state dicts. [`Sequential`] chains layers the way the book's
+//!   `NeuralNetwork.add_layer` does.
 //! - Layers: [`Linear`], [`Conv1d`], [`Conv2d`], [`ConvTranspose2d`], [`NaiveConv2d`] (the
 //!   book's direct loops), [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`],
 //!   [`GlobalAvgPool2d`], [`Flatten`], [`Dropout`], [`Dropout2d`], [`BatchNorm1d`],
