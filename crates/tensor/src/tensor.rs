@@ -337,8 +337,8 @@ impl<T: Numeric> Tensor<T> {
     ///
     /// # Errors
     /// [`TensorError::InvalidArgument`] when `step` is zero or has the wrong sign, when a bound
-    /// or the step is not finite, or when the range has more elements than a buffer can hold
-    /// or the allocator can give.
+    /// or the step is not finite, or when the allocator cannot give the range's elements;
+    /// [`TensorError::InvalidShape`] when they are more than can be laid out.
     pub fn arange(start: T, end: T, step: T) -> Result<Self> {
         let is_float = matches!(T::DTYPE, DType::F32 | DType::F64);
         let n = if is_float {
@@ -346,13 +346,7 @@ impl<T: Numeric> Tensor<T> {
         } else {
             integer_range_len(start, end, step)?
         };
-        let most = isize::MAX as usize / std::mem::size_of::<T>().max(1);
-        if n >= most {
-            return Err(TensorError::arg(
-                "arange",
-                format!("{start} to {end} by {step} is {n} elements, more than a buffer holds"),
-            ));
-        }
+        // A count past what can be laid out or allocated is refused by `try_from_fn`.
         let shape = Shape::new(&[n]);
         if is_float {
             // start + i·step, each rounded once, as numpy does: adding the step n times would
