@@ -51,15 +51,20 @@ pub enum TensorError {
         /// The tensor's rank.
         rank: usize,
     },
-    /// An index outside its dimension.
-    #[error("{op}: index {index} is out of range for dimension of size {size}")]
+    /// An index outside its dimension: `index` is not in `0..shape[axis]`.
+    #[error(
+        "{op}: index {index} is out of range for axis {axis} of size {} in shape {shape}",
+        axis_size(shape, *axis)
+    )]
     IndexOutOfRange {
         /// The operation.
         op: &'static str,
         /// The requested index.
         index: i64,
-        /// The size of the dimension.
-        size: usize,
+        /// The axis it indexes.
+        axis: usize,
+        /// The shape of the tensor it indexes.
+        shape: Box<Shape>,
     },
     /// The number of elements supplied does not match the shape.
     #[error("{op}: shape {shape} needs {expected} elements, got {got}")]
@@ -101,6 +106,15 @@ impl TensorError {
             reason: reason.into(),
         }
     }
+    /// Shorthand for [`TensorError::IndexOutOfRange`].
+    pub fn index(op: &'static str, index: i64, axis: usize, shape: &Shape) -> Self {
+        TensorError::IndexOutOfRange {
+            op,
+            index,
+            axis,
+            shape: Box::new(shape.clone()),
+        }
+    }
     /// Shorthand for [`TensorError::InvalidArgument`].
     pub fn arg(op: &'static str, reason: impl Into<String>) -> Self {
         TensorError::InvalidArgument {
@@ -108,4 +122,9 @@ impl TensorError {
             reason: reason.into(),
         }
     }
+}
+
+/// The size of `axis` in `shape`, 0 for an axis it lacks (a message never panics).
+fn axis_size(shape: &Shape, axis: usize) -> usize {
+    shape.dims().get(axis).copied().unwrap_or(0)
 }

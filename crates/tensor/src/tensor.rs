@@ -257,13 +257,9 @@ impl<T: Element> Tensor<T> {
                 ),
             ));
         }
-        for (&i, &d) in index.iter().zip(self.dims()) {
+        for (axis, (&i, &d)) in index.iter().zip(self.dims()).enumerate() {
             if i >= d {
-                return Err(TensorError::IndexOutOfRange {
-                    op: "get",
-                    index: i as i64,
-                    size: d,
-                });
+                return Err(TensorError::index("get", i as i64, axis, self.shape()));
             }
         }
         Ok(self.storage[self.layout.index_of(index)])

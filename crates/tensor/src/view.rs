@@ -211,11 +211,7 @@ impl<T: Element> Tensor<T> {
         let ax = resolve_axis("select", axis, self.rank())?;
         let size = self.dims()[ax];
         if index >= size {
-            return Err(TensorError::IndexOutOfRange {
-                op: "select",
-                index: index as i64,
-                size,
-            });
+            return Err(TensorError::index("select", index as i64, ax, self.shape()));
         }
         let mut l = self.layout.clone();
         l.offset = (l.offset as isize + index as isize * l.strides[ax]) as usize;

@@ -231,12 +231,7 @@ pub(super) fn class_rows<T: Float>(
     let targets = target.to_vec();
     for &y in &targets {
         if Some(y) != ignore_index && !(0..classes as i64).contains(&y) {
-            return Err(TensorError::IndexOutOfRange {
-                op,
-                index: y,
-                size: classes,
-            }
-            .into());
+            return Err(TensorError::index(op, y, class_axis, &input.shape()).into());
         }
     }
     let logits = match dims.len() {

@@ -220,6 +220,23 @@ fn cross_entropy_of_one_sample_is_log_sum_exp_minus_the_target_logit() {
 }
 
 #[test]
+fn cross_entropy_names_a_class_out_of_range_with_the_class_axis_and_input_shape() {
+    let x = Var::parameter(Tensor::<f64>::zeros([2, 3, 4]));
+    let y = Tensor::from_vec(vec![0i64, 1, 2, 0, 1, 2, 3, 0], [2, 4]).unwrap();
+    let err = cross_entropy(&x, &y, Reduction::Mean).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cross_entropy: index 3 is out of range for axis 1 of size 3 in shape [2, 3, 4]"
+    );
+    let single = Var::parameter(Tensor::<f64>::zeros([3]));
+    let err = cross_entropy(&single, &Tensor::scalar(-2), Reduction::Mean).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cross_entropy: index -2 is out of range for axis 0 of size 3 in shape [3]"
+    );
+}
+
+#[test]
 fn cross_entropy_gradient_is_softmax_minus_onehot_over_n() {
     let x = Var::parameter(rand(3, &[4, 3]));
     let y = Tensor::from_vec1(vec![0i64, 2, 1, 2]);

@@ -569,8 +569,10 @@ fn bad_index(size: usize) -> impl Strategy<Value = i64> {
     ]
 }
 
-fn is_out_of_range<T>(r: &Result<T, TensorError>, bad: i64) -> bool {
-    matches!(r, Err(TensorError::IndexOutOfRange { index, .. }) if *index == bad)
+/// True when `r` is the error for index `bad` on axis `axis` of a tensor of shape `dims`.
+fn is_out_of_range<T>(r: &Result<T, TensorError>, bad: i64, axis: usize, dims: &[usize]) -> bool {
+    matches!(r, Err(TensorError::IndexOutOfRange { index, axis: a, shape, .. })
+        if *index == bad && *a == axis && shape.dims() == dims)
 }
 
 proptest! {
@@ -588,17 +590,55 @@ proptest! {
         let index1 = Tensor::from_vec1(ids.clone());
         let index2 = Tensor::from_vec(ids.iter().flat_map(|&i| [i, i]).collect(), [n, 2]).unwrap();
 
-        prop_assert!(is_out_of_range(&x.index_select(0, &index1), bad));
-        prop_assert!(is_out_of_range(&xt.index_select(0, &index1), bad));
-        prop_assert!(is_out_of_range(&x.gather(0, &index2), bad));
-        prop_assert!(is_out_of_range(&xt.gather(0, &index2), bad));
+        prop_assert!(is_out_of_range(&x.index_select(0, &index1), bad, 0, &[size, 2]));
+        prop_assert!(is_out_of_range(&xt.index_select(0, &index1), bad, 0, &[size, 2]));
+        prop_assert!(is_out_of_range(&x.gather(0, &index2), bad, 0, &[size, 2]));
+        prop_assert!(is_out_of_range(&xt.gather(0, &index2), bad, 0, &[size, 2]));
         let row_index = Tensor::from_vec(ids.clone(), [n, 1]).unwrap().expand([n, 2]).unwrap();
-        prop_assert!(is_out_of_range(&x.gather(0, &row_index), bad));
+        prop_assert!(is_out_of_range(&x.gather(0, &row_index), bad, 0, &[size, 2]));
         let src = values(&[n, 2], Kind::Contiguous, 0);
-        prop_assert!(is_out_of_range(&x.scatter_add(0, &index2, &src), bad));
-        prop_assert!(is_out_of_range(&x.index_add(0, &index1, &src), bad));
-        prop_assert!(is_out_of_range(&Tensor::<f32>::one_hot(&index1, size), bad));
+        prop_assert!(is_out_of_range(&x.scatter_add(0, &index2, &src), bad, 0, &[size, 2]));
+        prop_assert!(is_out_of_range(&x.index_add(0, &index1, &src), bad, 0, &[size, 2]));
+        prop_assert!(is_out_of_range(&Tensor::<f32>::one_hot(&index1, size), bad, 1, &[n, size]));
     }
+}
+
+#[test]
+fn index_errors_name_the_op_index_axis_and_shape() {
+    let x = values(&[3, 4], Kind::Contiguous, 0);
+    let msg = |e: TensorError| e.to_string();
+    let index = Tensor::from_vec(vec![0i64, 4, 1, 2], [2, 2]).unwrap();
+    assert_eq!(
+        msg(x.gather(1, &index).unwrap_err()),
+        "gather: index 4 is out of range for axis 1 of size 4 in shape [3, 4]"
+    );
+    let src = values(&[2, 2], Kind::Contiguous, 0);
+    assert_eq!(
+        msg(x.scatter_add(1, &index, &src).unwrap_err()),
+        "scatter_add: index 4 is out of range for axis 1 of size 4 in shape [3, 4]"
+    );
+    let rows = Tensor::from_vec1(vec![2i64, -1]);
+    assert_eq!(
+        msg(x.index_select(0, &rows).unwrap_err()),
+        "index_select: index -1 is out of range for axis 0 of size 3 in shape [3, 4]"
+    );
+    let src = values(&[2, 4], Kind::Contiguous, 0);
+    assert_eq!(
+        msg(x.index_add(0, &rows, &src).unwrap_err()),
+        "index_add: index -1 is out of range for axis 0 of size 3 in shape [3, 4]"
+    );
+    assert_eq!(
+        msg(Tensor::<f32>::one_hot(&Tensor::from_vec1(vec![1i64, 3]), 3).unwrap_err()),
+        "one_hot: index 3 is out of range for axis 1 of size 3 in shape [2, 3]"
+    );
+    assert_eq!(
+        msg(x.select(1, 7).unwrap_err()),
+        "select: index 7 is out of range for axis 1 of size 4 in shape [3, 4]"
+    );
+    assert_eq!(
+        msg(x.get(&[2, 4]).unwrap_err()),
+        "get: index 4 is out of range for axis 1 of size 4 in shape [3, 4]"
+    );
 }
 
 #[test]

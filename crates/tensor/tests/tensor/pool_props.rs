@@ -347,7 +347,7 @@ fn errors_name_the_op_and_the_problem() {
     let bad = Tensor::from_vec(vec![0i64, 3, 16, 5], [1, 1, 2, 2]).unwrap();
     assert_eq!(
         msg(y.max_pool2d_backward(&bad, [1, 1, 4, 4]).unwrap_err()),
-        "max_pool2d_backward: index 16 is out of range for dimension of size 16"
+        "max_pool2d_backward: index 16 is out of range for axis 2 of size 16 in shape [1, 1, 16]"
     );
     assert!(y.max_pool2d_backward(&idx, [1, 2, 4, 4]).is_err());
     assert_eq!(

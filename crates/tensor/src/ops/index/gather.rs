@@ -4,7 +4,7 @@ use super::checked_index;
 use crate::element::Element;
 use crate::error::{Result, TensorError};
 use crate::layout::for_each_row;
-use crate::shape::resolve_axis;
+use crate::shape::{resolve_axis, Shape};
 use crate::tensor::Tensor;
 
 impl<T: Element> Tensor<T> {
@@ -32,7 +32,7 @@ impl<T: Element> Tensor<T> {
         check_index_shape(op, self, index, ax)?;
         let size = self.dims()[ax];
         if let (Some(data), true) = (self.as_slice(), reads_whole_rows(self, index, ax)) {
-            return gather_rows(data, index, size);
+            return gather_rows(data, index, self.shape());
         }
         let axis_stride = self.strides()[ax];
         // Where each index position reads from when its index is 0; the index adds the rest.
@@ -57,7 +57,7 @@ impl<T: Element> Tensor<T> {
             }
         });
         if let Some(i) = bad {
-            return Err(TensorError::IndexOutOfRange { op, index: i, size });
+            return Err(TensorError::index(op, i, ax, self.shape()));
         }
         Ok(Tensor::from_vec_unchecked(out, index.shape().clone()))
     }
@@ -99,9 +99,9 @@ fn reads_whole_rows<T: Element>(src: &Tensor<T>, index: &Tensor<i64>, axis: usiz
         && (1..index.rank()).all(|d| index.dims()[d] == 1 || index.strides()[d] == 0)
 }
 
-/// `gather` along axis 0 of the contiguous `data` (axis 0 of size `size`), copying one row per
-/// row of `index`.
-fn gather_rows<T: Element>(data: &[T], index: &Tensor<i64>, size: usize) -> Result<Tensor<T>> {
+/// `gather` along axis 0 of the contiguous `data` (of shape `shape`), copying one row per row
+/// of `index`.
+fn gather_rows<T: Element>(data: &[T], index: &Tensor<i64>, shape: &Shape) -> Result<Tensor<T>> {
     let rows = index.dims()[0];
     let row_len: usize = index.dims()[1..].iter().product();
     let mut out = Vec::with_capacity(rows * row_len);
@@ -110,7 +110,8 @@ fn gather_rows<T: Element>(data: &[T], index: &Tensor<i64>, size: usize) -> Resu
         let i = checked_index(
             "gather",
             idx[(start as isize + r as isize * stride) as usize],
-            size,
+            0,
+            shape,
         )?;
         out.extend_from_slice(&data[i * row_len..(i + 1) * row_len]);
     }

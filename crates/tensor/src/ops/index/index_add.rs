@@ -47,11 +47,10 @@ impl<T: Numeric> Tensor<T> {
                 ),
             ));
         }
-        let size = self.dims()[ax];
         let rows = indices
             .to_vec()
             .into_iter()
-            .map(|i| checked_index(op, i, size))
+            .map(|i| checked_index(op, i, ax, self.shape()))
             .collect::<Result<Vec<_>>>()?;
         let mut out = self.to_vec();
         let out_layout = Layout::contiguous(self.shape().clone());

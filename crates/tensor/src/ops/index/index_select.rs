@@ -34,11 +34,10 @@ impl<T: Element> Tensor<T> {
                 "indices must be 1-D",
             ));
         }
-        let size = self.dims()[ax];
         let picks = indices
             .to_vec()
             .into_iter()
-            .map(|i| checked_index(op, i, size))
+            .map(|i| checked_index(op, i, ax, self.shape()))
             .collect::<Result<Vec<_>>>()?;
         let mut dims = self.dims().to_vec();
         dims[ax] = picks.len();

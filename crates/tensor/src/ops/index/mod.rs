@@ -22,11 +22,11 @@ use crate::error::{Result, TensorError};
 use crate::layout::{for_each_row, Layout};
 use crate::shape::Shape;
 
-/// Checks that `index` addresses an element of a dimension of `size`, returning it as `usize`.
-fn checked_index(op: &'static str, index: i64, size: usize) -> Result<usize> {
+/// Checks that `index` addresses an element of axis `axis` of `shape`, returning it as `usize`.
+fn checked_index(op: &'static str, index: i64, axis: usize, shape: &Shape) -> Result<usize> {
     match usize::try_from(index) {
-        Ok(i) if i < size => Ok(i),
-        _ => Err(TensorError::IndexOutOfRange { op, index, size }),
+        Ok(i) if i < shape.dims()[axis] => Ok(i),
+        _ => Err(TensorError::index(op, index, axis, shape)),
     }
 }
 

@@ -27,7 +27,7 @@ impl<T: Numeric> Tensor<T> {
         let shape = checked_shape(op, &dims)?;
         let mut out = vec![T::zero(); shape.numel()];
         for (row, label) in labels.to_vec().into_iter().enumerate() {
-            out[row * num_classes + checked_index(op, label, num_classes)?] = T::one();
+            out[row * num_classes + checked_index(op, label, dims.len() - 1, &shape)?] = T::one();
         }
         Ok(Tensor::from_vec_unchecked(out, shape))
     }

@@ -86,7 +86,8 @@ impl<T: Float> Tensor<T> {
     ///
     /// # Errors
     /// `input_shape` not 4-D, `self` and `indices` of different shapes or not `(N, C, _, _)`,
-    /// or an index outside its plane ([`TensorError::IndexOutOfRange`]).
+    /// or an index outside its plane ([`TensorError::IndexOutOfRange`], which names axis 2 of
+    /// the input's planes `(N, C, H·W)`: the indices are flat within a plane).
     pub fn max_pool2d_backward(
         &self,
         indices: &Tensor<i64>,
@@ -124,11 +125,8 @@ impl<T: Float> Tensor<T> {
         let idx = indices.contiguous();
         let idx = idx.as_slice().expect("contiguous");
         if let Some(&bad) = idx.iter().find(|&&i| i < 0 || i as u64 >= plane as u64) {
-            return Err(TensorError::IndexOutOfRange {
-                op,
-                index: bad,
-                size: plane,
-            });
+            let planes = Shape::new(&[input_shape[0], input_shape[1], plane]);
+            return Err(TensorError::index(op, bad, 2, &planes));
         }
         let mut dx = zeros_to_accumulate(input_shape.numel(), T::zero());
         for_each_plane(&mut dx, plane, dy.len(), |p, d| {
