@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::empty_reduction;
-use super::plan::{contiguous_data, Plan};
+use super::plan::{distinct_elements, Plan};
 use crate::element::Numeric;
 use crate::error::{Result, TensorError};
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
@@ -206,7 +206,7 @@ impl<T: Numeric> Tensor<T> {
         if self.numel() == 0 {
             return Err(TensorError::shape(op, self.shape(), "the tensor is empty"));
         }
-        Ok(extreme_row(&contiguous_data(self), pick))
+        Ok(extreme_row(&distinct_elements(self).0, pick))
     }
 
     fn arg_extreme(

@@ -162,6 +162,14 @@ impl<'a, T: Element> Plan<'a, T> {
 /// of one such as a transpose — and, in storage order, its reduced axes are adjacent and its kept
 /// axes are in logical order: that range and the `(outer, inner)` sizes around the reduced axes.
 fn dense_split(layout: &Layout, axes: &[usize]) -> Option<(Range<usize>, (usize, usize))> {
+    let order = storage_order(layout)?;
+    let split = split_live(&order, axes)?;
+    Some((dense_range(layout), split))
+}
+
+/// When `layout` covers a storage range without gaps (a contiguous tensor, or any permutation
+/// of one): its axes of size ≠ 1 as `(axis, size)`, outermost in storage first.
+fn storage_order(layout: &Layout) -> Option<SmallVec<[(usize, usize); 6]>> {
     let dims = layout.shape().dims();
     let mut live: SmallVec<[(usize, usize, isize); 6]> = (0..dims.len())
         .filter(|&i| dims[i] != 1)
@@ -175,10 +183,41 @@ fn dense_split(layout: &Layout, axes: &[usize]) -> Option<(Range<usize>, (usize,
         }
         expected *= d as isize;
     }
-    let order: SmallVec<[(usize, usize); 6]> = live.iter().map(|&(i, d, _)| (i, d)).collect();
-    let split = split_live(&order, axes)?;
+    Some(live.iter().map(|&(i, d, _)| (i, d)).collect())
+}
+
+/// The storage range a layout without gaps covers ([`storage_order`]).
+fn dense_range(layout: &Layout) -> Range<usize> {
     let start = layout.offset();
-    Some((start..start + layout.shape().numel(), split))
+    start..start + layout.shape().numel()
+}
+
+/// The elements of `x` for a reduction over all of them in any order, and how many times each
+/// stands in the logical tensor. A broadcast axis (stride 0) is read once and counted; a
+/// permutation of a dense block, such as a transpose, is borrowed in storage order. Other views
+/// are copied, without their broadcast axes.
+pub(super) fn distinct_elements<T: Element>(x: &Tensor<T>) -> (Cow<'_, [T]>, usize) {
+    if x.numel() == 0 {
+        return (Cow::Borrowed(&[]), 1);
+    }
+    let (mut dims, mut strides, mut repeats) = (Dims::new(), Strides::new(), 1);
+    for (&d, &s) in x.dims().iter().zip(x.strides()) {
+        if s == 0 {
+            repeats *= d;
+        } else {
+            dims.push(d);
+            strides.push(s);
+        }
+    }
+    let core = Layout::from_parts(dims.into(), strides, x.layout.offset);
+    if storage_order(&core).is_some() {
+        return (Cow::Borrowed(&x.storage()[dense_range(&core)]), repeats);
+    }
+    let core = Tensor {
+        storage: x.storage.clone(),
+        layout: core,
+    };
+    (Cow::Owned(core.to_vec()), repeats)
 }
 
 /// For a contiguous `x` reduced over `axes` that are not adjacent (such as a bias gradient's

@@ -1,7 +1,7 @@
 //! Sum, product and mean over axes.
 
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::{contiguous_data, split_reduction, Plan};
+use super::plan::{distinct_elements, split_reduction, Plan};
 use crate::element::{Float, Numeric};
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -39,9 +39,20 @@ impl<T: Numeric> Tensor<T> {
         ))
     }
 
-    /// The sum of every element (0 for an empty tensor).
+    /// The sum of every element (0 for an empty tensor). Reads each stored element once: a
+    /// broadcast view is summed over its distinct elements and multiplied by their count, a
+    /// transpose in storage order, neither copied.
     pub fn sum_all(&self) -> T {
-        pairwise_sum(&contiguous_data(self), &|v| v)
+        let (data, repeats) = distinct_elements(self);
+        let sum = pairwise_sum(&data, &|v| v);
+        if repeats == 1 {
+            return sum;
+        }
+        match T::from_usize(repeats) {
+            Some(n) => sum * n,
+            // A count beyond the type (u8, i8) is summed element by element.
+            None => pairwise_sum(&self.to_vec(), &|v| v),
+        }
     }
 
     /// Product over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. The
@@ -210,5 +221,24 @@ mod tests {
             );
         }
         assert!(x.sum(&[0, -1], false).is_err()); // the same axis twice
+    }
+
+    #[test]
+    fn whole_reductions_of_a_broadcast_view_read_each_stored_element_once() {
+        // 3·2⁴⁰ logical elements: a copy of them could not be allocated.
+        let x = Tensor::from_vec(vec![1.5f64, -2.0, 4.0], [3, 1]).unwrap();
+        let wide = x.expand([3, 1 << 40]).unwrap();
+        assert_eq!(wide.sum_all(), 3.5 * (1u64 << 40) as f64);
+        assert_eq!(wide.mean_all(), 3.5 / 3.0);
+        assert_eq!(wide.max_all().unwrap(), 4.0);
+        assert_eq!(wide.min_all().unwrap(), -2.0);
+        // A broadcast of a transposed block.
+        let m = Tensor::from_vec((1..=6).collect::<Vec<i32>>(), [2, 3]).unwrap();
+        let b = m.t().unsqueeze(0).unwrap().expand([5, 3, 2]).unwrap();
+        assert_eq!(b.sum_all(), 5 * 21);
+        assert_eq!(b.max_all().unwrap(), 6);
+        // A count that u8 cannot hold is summed element by element, not converted.
+        let zeros = Tensor::from_vec1(vec![0u8]);
+        assert_eq!(zeros.expand([1000]).unwrap().sum_all(), 0);
     }
 }
