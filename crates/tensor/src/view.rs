@@ -174,24 +174,27 @@ impl<T: Element> Tensor<T> {
     }
 
     /// Elements `start, start+step, …` below `end` along `axis`, like `x[start:end:step]` (a
-    /// view). `end` is clamped to the dimension.
+    /// view). As in Python, `start` and `end` are clamped to the dimension, and a range with
+    /// `start >= end` selects nothing: `x[5:2]` and `x[7:]` of a dimension of 4 are empty.
+    /// [`narrow`](Self::narrow) is the strict form.
     ///
     /// # Errors
-    /// `step == 0`, or `start > end` / `start` past the dimension.
+    /// An axis out of range, or `step == 0`.
     pub fn slice(&self, axis: isize, start: usize, end: usize, step: usize) -> Result<Tensor<T>> {
         let ax = resolve_axis("slice", axis, self.rank())?;
         let size = self.dims()[ax];
-        if step == 0 || start > end.min(size) {
+        if step == 0 {
             return Err(TensorError::arg(
                 "slice",
                 format!(
-                    "range {start}..{end} step {step} does not fit dimension {ax} of size {size} \
-                     (shape {:?})",
+                    "step 0 for range {start}..{end} of dimension {ax} (shape {:?}): the step \
+                     must be positive",
                     self.dims()
                 ),
             ));
         }
         let end = end.min(size);
+        let start = start.min(end);
         let n = (end - start).div_ceil(step);
         let mut l = self.layout.clone();
         let stride = l.strides[ax];
@@ -444,10 +447,15 @@ mod tests {
             let e = x.narrow(0, start, len).unwrap_err().to_string();
             assert!(e.starts_with("narrow:") && e.contains("size 4"), "{e}");
         }
-        // slice, unlike narrow, clamps its end as Python does, and names the range it was given
+        // slice, unlike narrow, clamps its range as Python does: x[2:10], x[5:10], x[3:1]
         assert_eq!(x.slice(0, 2, 10, 1).unwrap().to_vec(), vec![2, 3]);
-        let e = x.slice(0, 5, 10, 1).unwrap_err().to_string();
-        assert!(e.contains("range 5..10 step 1") && e.contains("[4]"), "{e}");
+        assert_eq!(x.slice(0, 5, 10, 1).unwrap().dims(), &[0]);
+        assert_eq!(x.slice(0, 3, 1, 1).unwrap().dims(), &[0]);
+        let e = x.slice(0, 1, 3, 0).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "slice: step 0 for range 1..3 of dimension 0 (shape [4]): the step must be positive"
+        );
     }
 
     #[test]

@@ -69,13 +69,17 @@ impl<T: Float> Var<T> {
         }
         self.transpose(-2, -1)
     }
-    /// Elements `start, start+step, …` below `end` along `axis`.
+    /// Elements `start, start+step, …` below `end` along `axis`, like `x[start:end:step]`:
+    /// both ends are clamped to the dimension, and `start >= end` selects nothing (see
+    /// [`Tensor::slice`]).
     ///
     /// # Errors
-    /// Axis out of range, `step == 0`, or a start past the end.
+    /// Axis out of range, or `step == 0`.
     pub fn slice(&self, axis_: isize, start: usize, end: usize, step: usize) -> Result<Var<T>> {
         let v = self.value().slice(axis_, start, end, step)?;
         let ax = axis("slice", axis_, self.rank())?;
+        // Where the selection starts once clamped, for the backward pass.
+        let start = start.min(end).min(self.dims()[ax]);
         Var::from_op(
             v,
             Op::Slice {
@@ -93,17 +97,14 @@ impl<T: Float> Var<T> {
     pub fn narrow(&self, axis_: isize, start: usize, len: usize) -> Result<Var<T>> {
         let ax = axis("narrow", axis_, self.rank())?;
         let size = self.dims()[ax];
-        if start + len > size {
-            return Err(TensorError::arg(
+        match start.checked_add(len) {
+            Some(end) if end <= size => self.slice(axis_, start, end, 1),
+            _ => Err(TensorError::arg(
                 "narrow",
-                format!(
-                    "range {start}..{} does not fit dimension {ax} of size {size}",
-                    start + len
-                ),
+                format!("{len} elements from {start} do not fit dimension {ax} of size {size}"),
             )
-            .into());
+            .into()),
         }
-        self.slice(axis_, start, start + len, 1)
     }
     /// Index `index` along `axis`, removing the axis.
     ///

@@ -544,6 +544,25 @@ fn an_empty_slice_anywhere_gives_a_zero_gradient() {
             .unwrap();
         assert_eq!(x.grad().unwrap().to_vec(), vec![1.0; 3], "start {start}");
     }
+    // Python's clamped ranges: x[5:9], x[2:1], and x[1:9:2], whose end passes the dimension
+    for (start, end, step, want) in [
+        (5, 9, 1, vec![0.0; 3]),
+        (2, 1, 1, vec![0.0; 3]),
+        (1, 9, 2, vec![0.0, 1.0, 0.0]),
+    ] {
+        x.zero_grad();
+        x.slice(0, start, end, step)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        assert_eq!(
+            x.grad().unwrap().to_vec(),
+            want,
+            "{start}..{end} step {step}"
+        );
+    }
     // concat with an empty part narrows its gradient to nothing, twice over
     let e = Var::parameter(Tensor::<f64>::zeros([0]));
     let y = Var::concat(&[&e, &x], 0).unwrap();

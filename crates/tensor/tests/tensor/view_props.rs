@@ -64,9 +64,9 @@ fn apply(t: Tensor<f64>, d: Dense<f64>, (kind, p): Step) -> (Tensor<f64>, Dense<
         3 => {
             let (a, ga) = axis(p[0], r);
             let n = d.shape[a];
-            let (start, step) = (p[1] % (n + 1), 1 + p[3] % 3);
-            // `end` may pass the dimension: it is clamped.
-            let end = start + p[2] % (n + 3 - start);
+            // Either end may pass the dimension, and `start` may pass `end`: both are clamped,
+            // as in Python.
+            let (start, end, step) = (p[1] % (n + 3), p[2] % (n + 3), 1 + p[3] % 3);
             (
                 t.slice(ga, start, end, step).unwrap(),
                 d.slice(a, start, end, step),
