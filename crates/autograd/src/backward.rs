@@ -151,7 +151,7 @@ pub(crate) fn backward<T: Float>(
                     // a = 0.
                     let da = g.mul(b)?.mul(&a.pow(&b.add_scalar(-T::one())?)?)?;
                     let varying = b.value().ne_scalar(T::zero());
-                    let da = if varying.all() {
+                    let da = if varying.all_all() {
                         da
                     } else {
                         masked(&da, &varying)?
@@ -166,7 +166,7 @@ pub(crate) fn backward<T: Float>(
                     let db = g.mul(out)?.mul(&a.ln()?)?;
                     let (av, bv) = (a.value(), b.value());
                     let flat = av.eq_scalar(T::zero()).and(&bv.ge_scalar(T::zero()))?;
-                    let db = if flat.any() {
+                    let db = if flat.any_all() {
                         let zeros = c(Tensor::zeros(db.shape()));
                         Var::where_(&flat, &zeros, &db)?
                     } else {
@@ -374,6 +374,10 @@ pub(crate) fn backward<T: Float>(
             let s = g.sum(&[*axis], true)?;
             one(g.sub(&out.exp()?.mul(&s)?)?)
         }
+        // Each input element feeds every later output: the gradient is the reversed running
+        // sum of g. A 0-d input is its own running sum.
+        Op::Cumsum(_) if x.rank() == 0 => one(g.clone()),
+        Op::Cumsum(axis) => one(g.flip(&[*axis])?.cumsum(*axis)?.flip(&[*axis])?),
         // ---- linear algebra ---------------------------------------------------------------
         Op::Matmul => matmul_backward(&inputs[0], &inputs[1], g, need(0), need(1)),
         // ---- views ------------------------------------------------------------------------

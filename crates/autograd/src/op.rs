@@ -87,6 +87,7 @@ pub(crate) enum Op<T: Float> {
     },
     Softmax(isize),
     LogSoftmax(isize),
+    Cumsum(isize),
     // linear algebra
     Matmul,
     // views
@@ -200,6 +201,7 @@ impl<T: Float> Op<T> {
             Op::LogSumExp { .. } => "logsumexp",
             Op::Softmax(_) => "softmax",
             Op::LogSoftmax(_) => "log_softmax",
+            Op::Cumsum(_) => "cumsum",
             Op::Matmul => "matmul",
             Op::Reshape => "reshape",
             Op::Permute(_) => "permute",

@@ -54,6 +54,7 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "logsumexp",
     "softmax",
     "log_softmax",
+    "cumsum",
     "sum_to",
     // linear algebra
     "matmul",

@@ -125,6 +125,17 @@ impl<T: Float> Var<T> {
             vec![self.clone()],
         )
     }
+    /// Running sums along `axis` (see [`Tensor::cumsum`](scalpel_tensor::Tensor::cumsum)).
+    ///
+    /// # Errors
+    /// Axis out of range; anomaly mode.
+    pub fn cumsum(&self, axis: isize) -> Result<Var<T>> {
+        Var::from_op(
+            self.value().cumsum(axis)?,
+            Op::Cumsum(axis),
+            vec![self.clone()],
+        )
+    }
     /// log(softmax) along `axis`, computed stably.
     ///
     /// # Errors

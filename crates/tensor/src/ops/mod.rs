@@ -8,3 +8,4 @@ pub mod index;
 pub mod matmul;
 pub mod pool;
 pub mod reduce;
+mod scan;

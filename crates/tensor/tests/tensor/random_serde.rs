@@ -149,8 +149,8 @@ fn bernoulli_has_mean_p_and_exact_ends() {
         assert!((mean - p).abs() < 5.0 * (p * (1.0 - p) / N as f64).sqrt());
     }
     let mut rng = Rng::seed(9);
-    assert!(!rng.bernoulli_mask([100], 0.0).unwrap().any());
-    assert!(rng.bernoulli_mask([100], 1.0).unwrap().all());
+    assert!(!rng.bernoulli_mask([100], 0.0).unwrap().any_all());
+    assert!(rng.bernoulli_mask([100], 1.0).unwrap().all_all());
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Reductions and normalised exponentials: sum, sum_all, mean, mean_all, var, max, min,
-//! logsumexp, softmax, log_softmax, sum_to. All are checked to second order.
+//! Reductions, scans and normalised exponentials: sum, sum_all, mean, mean_all, var, max, min,
+//! logsumexp, softmax, log_softmax, cumsum, sum_to. All are checked to second order.
 
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
@@ -7,7 +7,7 @@ use scalpel_tensor::Shape;
 
 use super::super::sample::{self, fmt_dims, View};
 use super::super::{Case, Entry};
-use super::{any_shape, anywhere, one_input, output_tag, Draw, OUTPUT_VIEWS};
+use super::{any_shape, anywhere, one_input, one_input_squared, output_tag, Draw, OUTPUT_VIEWS};
 
 /// A reduction over axes with keepdim.
 type Reduction = fn(&Var<f64>, &[isize], bool) -> Result<Var<f64>>;
@@ -44,6 +44,7 @@ pub fn entries() -> Vec<Entry> {
         Entry::gradgrad("log_softmax", |rng| {
             along_axis(rng, "log_softmax", |x, a| x.log_softmax(a))
         }),
+        Entry::gradgrad("cumsum", cumsum_cases),
         Entry::gradgrad("sum_to", sum_to_cases),
     ]);
     entries
@@ -137,6 +138,32 @@ fn along_axis(rng: &mut Rng, op: &str, f: fn(&Var<f64>, isize) -> Result<Var<f64
             let label = format!("{op} axis {axis}{}", output_tag(vo, rank));
             one_input(rng, &label, &dims, view, anywhere, move |x| {
                 vo.apply(&f(x, axis)?)
+            })
+        })
+        .collect()
+}
+
+/// cumsum along each axis of inputs of rank 0 to 4, negative axes included. cumsum is linear,
+/// so half of the cases square its output for the second-order check to see its backward's
+/// backward; a later transpose or flip hands the backward a strided gradient.
+fn cumsum_cases(rng: &mut Rng) -> Vec<Case> {
+    let plan: [(usize, isize, View); 7] = [
+        (0, 0, View::Contiguous),
+        (1, 0, View::Flipped),
+        (2, 1, View::Contiguous),
+        (2, 0, View::Transposed),
+        (3, -1, View::Strided),
+        (3, 1, View::Broadcast),
+        (4, -3, View::Flipped),
+    ];
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (rank, axis, view))| {
+            let dims = sample::dims(rng, rank, 1, if rank == 4 { 3 } else { 4 });
+            let vo = OUTPUT_VIEWS[i % 3];
+            let label = format!("cumsum axis {axis}{}", output_tag(vo, rank));
+            one_input_squared(rng, label, &dims, view, anywhere, i % 2 == 1, move |x| {
+                vo.apply(&x.cumsum(axis)?)
             })
         })
         .collect()

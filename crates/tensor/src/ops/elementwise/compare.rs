@@ -57,18 +57,6 @@ impl Tensor<bool> {
     pub fn to_numeric<T: Numeric>(&self) -> Tensor<T> {
         unary_map(self, |a| if a { T::one() } else { T::zero() })
     }
-    /// Number of true elements.
-    pub fn count_true(&self) -> usize {
-        self.to_vec().iter().filter(|&&b| b).count()
-    }
-    /// True when any element is true.
-    pub fn any(&self) -> bool {
-        self.to_vec().iter().any(|&b| b)
-    }
-    /// True when every element is true.
-    pub fn all(&self) -> bool {
-        self.to_vec().iter().all(|&b| b)
-    }
 }
 
 impl<T: Element> Tensor<T> {

@@ -1,4 +1,5 @@
-//! Reductions over any set of axes, and softmax along an axis.
+//! Reductions over any set of axes (sums, moments, extremes, `any`/`all`), and softmax along an
+//! axis.
 //!
 //! # Conventions
 //! - Axes are `&[isize]`; negative axes count from the end and a repeated axis is an error. An
@@ -23,6 +24,7 @@
 //! above [`PARALLEL_THRESHOLD`](crate::ops::elementwise::PARALLEL_THRESHOLD) input elements.
 
 mod extrema;
+mod logical;
 mod moments;
 mod pairwise;
 mod plan;
