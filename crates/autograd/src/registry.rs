@@ -84,6 +84,9 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "index_add",
     "pad",
     "repeat",
+    // sorting
+    "sort",
+    "topk",
     // convolution and pooling
     "conv2d",
     "conv1d",

@@ -8,4 +8,5 @@ mod index;
 mod matmul;
 mod pool;
 mod reduce;
+mod sort;
 mod view;

@@ -9,3 +9,4 @@ pub mod matmul;
 pub mod pool;
 pub mod reduce;
 mod scan;
+mod sort;

@@ -9,6 +9,7 @@ pub mod nn;
 mod pool;
 mod reduce;
 mod scalar;
+mod sort;
 mod unary;
 mod view;
 
@@ -46,6 +47,7 @@ pub fn registry() -> Vec<Entry> {
     entries.extend(matmul::entries());
     entries.extend(view::entries());
     entries.extend(index::entries());
+    entries.extend(sort::entries());
     entries.extend(conv::entries());
     entries.extend(pool::entries());
     entries
