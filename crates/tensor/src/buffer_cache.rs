@@ -184,6 +184,10 @@ impl<T: Copy> Storage<T> {
     pub(crate) fn into_vec(mut self) -> Vec<T> {
         std::mem::take(&mut self.0)
     }
+    /// The elements, to write (through a storage no other tensor shares).
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.0
+    }
 }
 
 impl<T: Copy> std::ops::Deref for Storage<T> {

@@ -13,8 +13,9 @@ use crate::shape::Shape;
 /// An n-dimensional array of `T` (f32 by default).
 ///
 /// The storage is reference counted and shared by views: cloning a tensor or taking a view
-/// (`transpose`, `narrow`, `reshape` where possible, …) copies no elements. Tensors are immutable
-/// values; operations return new tensors.
+/// (`transpose`, `narrow`, `reshape` where possible, …) copies no elements. Tensors are values:
+/// operations return new tensors, and [`set`](Tensor::set) changes only the tensor it is called
+/// on, never another one sharing its storage.
 #[derive(Clone)]
 pub struct Tensor<T: Element = f32> {
     pub(crate) storage: Arc<Storage<T>>,
@@ -247,9 +248,47 @@ impl<T: Element> Tensor<T> {
     /// [`TensorError::InvalidArgument`] for a wrong number of indices,
     /// [`TensorError::IndexOutOfRange`] for an index past its dimension.
     pub fn get(&self, index: &[usize]) -> Result<T> {
+        self.check_multi_index("get", index)?;
+        Ok(self.storage[self.layout.index_of(index)])
+    }
+    /// Writes `value` at a multi-index (`x[i, j] = v`).
+    ///
+    /// Only this tensor changes: clones and views of it, and the tensor it is a view of, keep
+    /// their values. The element is written in place when no other tensor shares the storage
+    /// and the tensor is not a broadcast (whose elements share storage); otherwise this tensor
+    /// first becomes a contiguous copy of its own elements.
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let x = Tensor::from_vec(vec![1, 2, 3, 4], [2, 2]).unwrap();
+    /// let mut y = x.t();
+    /// y.set(&[0, 1], 9).unwrap();
+    /// assert_eq!(y.to_vec(), vec![1, 9, 2, 4]);
+    /// assert_eq!(x.to_vec(), vec![1, 2, 3, 4]); // x is unchanged
+    /// ```
+    ///
+    /// # Errors
+    /// As [`get`](Self::get).
+    pub fn set(&mut self, index: &[usize], value: T) -> Result<()> {
+        self.check_multi_index("set", index)?;
+        let broadcast = self
+            .dims()
+            .iter()
+            .zip(self.strides())
+            .any(|(&d, &s)| s == 0 && d > 1);
+        if broadcast || Arc::get_mut(&mut self.storage).is_none() {
+            *self = Tensor::from_vec_unchecked(self.to_vec(), self.shape().clone());
+        }
+        let at = self.layout.index_of(index);
+        let storage = Arc::get_mut(&mut self.storage).expect("a storage no other tensor shares");
+        storage.as_mut_slice()[at] = value;
+        Ok(())
+    }
+    /// Checks that `index` addresses an element: one index per axis, each within its axis.
+    fn check_multi_index(&self, op: &'static str, index: &[usize]) -> Result<()> {
         if index.len() != self.rank() {
             return Err(TensorError::arg(
-                "get",
+                op,
                 format!(
                     "{} indices for a tensor of shape {}",
                     index.len(),
@@ -259,10 +298,10 @@ impl<T: Element> Tensor<T> {
         }
         for (axis, (&i, &d)) in index.iter().zip(self.dims()).enumerate() {
             if i >= d {
-                return Err(TensorError::index("get", i as i64, axis, self.shape()));
+                return Err(TensorError::index(op, i as i64, axis, self.shape()));
             }
         }
-        Ok(self.storage[self.layout.index_of(index)])
+        Ok(())
     }
     /// The single element of a tensor with one element (of any rank).
     ///
@@ -463,6 +502,54 @@ impl<T: Element> Default for Tensor<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_changes_only_the_tensor_it_is_called_on() {
+        let base = Tensor::from_vec((0..6).collect::<Vec<i32>>(), [2, 3]).unwrap();
+        // A clone shares the storage: the write copies first.
+        let mut copy = base.clone();
+        copy.set(&[1, 2], 50).unwrap();
+        assert_eq!(copy.to_vec(), [0, 1, 2, 3, 4, 50]);
+        assert_eq!(base.to_vec(), [0, 1, 2, 3, 4, 5]);
+        // A unique contiguous tensor is written in place.
+        let at = copy.as_slice().unwrap().as_ptr();
+        copy.set(&[0, 0], -1).unwrap();
+        assert_eq!(copy.as_slice().unwrap().as_ptr(), at);
+        assert_eq!(copy.to_vec(), [-1, 1, 2, 3, 4, 50]);
+        // A view written through, then its base: neither sees the other's write.
+        let mut column = base.narrow(1, 1, 1).unwrap();
+        column.set(&[1, 0], 40).unwrap();
+        assert_eq!(column.to_vec(), [1, 40]);
+        assert_eq!(base.to_vec(), [0, 1, 2, 3, 4, 5]);
+        // The transpose of a dropped base owns its storage: written in place, as its own index.
+        let mut t = Tensor::from_vec((0..6).collect::<Vec<i32>>(), [2, 3])
+            .unwrap()
+            .t();
+        t.set(&[2, 0], 20).unwrap();
+        assert_eq!(t.to_vec(), [0, 3, 1, 4, 20, 5]);
+        // A broadcast shares one element among its copies: only the one written changes.
+        let mut wide = Tensor::from_vec1(vec![7i32, 8])
+            .unsqueeze(0)
+            .unwrap()
+            .expand([3, 2])
+            .unwrap();
+        wide.set(&[1, 1], 0).unwrap();
+        assert_eq!(wide.to_vec(), [7, 8, 7, 0, 7, 8]);
+    }
+
+    #[test]
+    fn set_and_get_name_a_bad_index() {
+        let mut x = Tensor::<f32>::zeros([2, 2]);
+        assert_eq!(
+            x.set(&[0, 2], 1.0).unwrap_err().to_string(),
+            "set: index 2 is out of range for axis 1 of size 2 in shape [2, 2]"
+        );
+        assert_eq!(
+            x.get(&[0]).unwrap_err().to_string(),
+            "get: 1 indices for a tensor of shape [2, 2]"
+        );
+        assert_eq!(x.to_vec(), [0.0; 4]);
+    }
 
     #[test]
     fn from_vec_rejects_wrong_element_count_naming_shape() {
