@@ -11,6 +11,7 @@ pub use crate::layers::{
 };
 pub use crate::loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
-    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, NllOptions, Reduction,
+    cross_entropy, cross_entropy_soft, cross_entropy_soft_with, cross_entropy_with, kl_div,
+    l1_loss, l2_penalty, mse_loss, nll_loss, nll_loss_with, BceWithLogitsOptions,
+    CrossEntropyOptions, NllOptions, Reduction,
 };

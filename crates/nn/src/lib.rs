@@ -17,9 +17,10 @@
 //!   checks).
 //! - Losses with PyTorch's [`Reduction`]s: [`mse_loss`], [`l1_loss`], [`binary_cross_entropy`],
 //!   [`binary_cross_entropy_with_logits`], [`cross_entropy`] (fused log-softmax + NLL),
+//!   [`cross_entropy_soft`] (class probabilities as targets: mixup, distillation),
 //!   [`nll_loss`], [`kl_div`], and the book's [`l2_penalty`]; class weights, label smoothing
-//!   and an ignored class through [`cross_entropy_with`] (and [`nll_loss_with`]), element and
-//!   positive-class weights
+//!   and an ignored class through [`cross_entropy_with`] (and [`nll_loss_with`]; weights and
+//!   smoothing through [`cross_entropy_soft_with`]), element and positive-class weights
 //!   through [`binary_cross_entropy_with_logits_with`].
 //! - [`init`]: zeros, constant, uniform, normal, Xavier and Kaiming with PyTorch's fans and gains.
 //! - [`state`]: [`StateDict`], safetensors files, name maps for PyTorch weights.
@@ -72,8 +73,9 @@ pub use layers::{
 };
 pub use loss::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
-    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, NllOptions, Reduction,
+    cross_entropy, cross_entropy_soft, cross_entropy_soft_with, cross_entropy_with, kl_div,
+    l1_loss, l2_penalty, mse_loss, nll_loss, nll_loss_with, BceWithLogitsOptions,
+    CrossEntropyOptions, NllOptions, Reduction,
 };
 pub use module::{Module, TrainingFlag};
 pub use registry::DIFFERENTIABLE_LAYERS;

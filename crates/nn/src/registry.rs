@@ -36,6 +36,7 @@ pub const DIFFERENTIABLE_LAYERS: &[&str] = &[
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "cross_entropy_soft",
     "nll_loss",
     "kl_div",
     "l2_penalty",

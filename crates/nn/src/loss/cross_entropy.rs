@@ -10,6 +10,10 @@ use super::Reduction;
 /// no class weights. PyTorch ignores class −100 by default; here a target of −100 is an
 /// out-of-range error unless `ignore_index: Some(-100)` is asked for, so that a stray label is
 /// never skipped silently.
+///
+/// The same options serve [`cross_entropy_soft_with`](super::cross_entropy_soft_with)
+/// (probability targets), whose `Mean` divides by the number of samples and which refuses an
+/// `ignore_index`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CrossEntropyOptions<T: Float> {
     /// How the per-sample losses are combined; `Mean` divides the sum by the total weight of
@@ -234,23 +238,28 @@ pub(super) fn class_rows<T: Float>(
             return Err(TensorError::index(op, y, class_axis, &input.shape()).into());
         }
     }
-    let logits = match dims.len() {
-        1 => input.unsqueeze(0)?,
-        2 => input.clone(),
-        r => {
-            let mut perm: Vec<isize> = vec![0];
-            perm.extend(2..r as isize);
-            perm.push(1);
-            input.permute(&perm)?.reshape([targets.len(), classes])?
-        }
-    };
     Ok(ClassRows {
-        logits,
+        logits: class_last_rows(input, targets.len(), classes)?,
         targets,
         classes,
         target_shape: target.shape().clone(),
         batch: if dims.len() == 1 { 1 } else { dims[0] },
     })
+}
+
+/// `x` of shape `(C,)`, `(N, C)` or `(N, C, d…)` as `rows` rows of `classes` scores: the class
+/// axis moved last, the others flattened (a view where the layout allows).
+pub(super) fn class_last_rows<T: Float>(x: &Var<T>, rows: usize, classes: usize) -> Result<Var<T>> {
+    match x.rank() {
+        1 => x.unsqueeze(0),
+        2 => Ok(x.clone()),
+        r => {
+            let mut perm: Vec<isize> = vec![0];
+            perm.extend(2..r as isize);
+            perm.push(1);
+            x.permute(&perm)?.reshape([rows, classes])
+        }
+    }
 }
 
 /// The targets of a fused cross-entropy: one class per row, with what turns it into a target

@@ -6,6 +6,7 @@
 
 mod binary;
 mod cross_entropy;
+mod cross_entropy_soft;
 mod kl;
 mod nll;
 mod penalty;
@@ -19,6 +20,7 @@ pub use binary::{
     BceWithLogitsOptions,
 };
 pub use cross_entropy::{cross_entropy, cross_entropy_with, CrossEntropyOptions};
+pub use cross_entropy_soft::{cross_entropy_soft, cross_entropy_soft_with};
 pub use kl::kl_div;
 pub use nll::{nll_loss, nll_loss_with, NllOptions};
 pub use penalty::l2_penalty;

@@ -5,6 +5,7 @@ mod batch_norm;
 mod cnn_layers;
 mod common;
 mod conv_pool;
+mod cross_entropy_soft;
 mod dropout;
 mod init;
 mod interop;

@@ -10,8 +10,8 @@
 //!
 //! The fused operations (softmax cross-entropy, batch norm in training, binary cross-entropy)
 //! are checked against the composition of primitive operations, in values and gradients, by
-//! scalpel-nn's own tests (`tests/nn/losses.rs`, `tests/nn/batch_norm.rs`); here they meet
-//! finite differences.
+//! scalpel-nn's own tests (`tests/nn/losses.rs`, `tests/nn/cross_entropy_soft.rs`,
+//! `tests/nn/batch_norm.rs`); here they meet finite differences.
 
 mod conv;
 mod layers;

@@ -7,8 +7,9 @@
 use scalpel_autograd::{Result, Var};
 use scalpel_nn::{
     binary_cross_entropy, binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_with,
-    cross_entropy, cross_entropy_with, kl_div, l1_loss, l2_penalty, mse_loss, nll_loss,
-    nll_loss_with, BceWithLogitsOptions, CrossEntropyOptions, Module, NllOptions, Reduction,
+    cross_entropy, cross_entropy_soft, cross_entropy_soft_with, cross_entropy_with, kl_div,
+    l1_loss, l2_penalty, mse_loss, nll_loss, nll_loss_with, BceWithLogitsOptions,
+    CrossEntropyOptions, Module, NllOptions, Reduction,
 };
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::Tensor;
@@ -55,6 +56,7 @@ pub fn entries() -> Vec<Entry> {
         }),
         Entry::gradgrad("binary_cross_entropy_with_logits", bce_with_logits_cases),
         Entry::gradgrad("cross_entropy", cross_entropy_cases),
+        Entry::gradgrad("cross_entropy_soft", cross_entropy_soft_cases),
         Entry::gradgrad("nll_loss", nll_loss_cases),
         Entry::gradgrad("kl_div", kl_div_cases),
         Entry::gradgrad("l2_penalty", l2_penalty_cases),
@@ -199,6 +201,55 @@ fn cross_entropy_cases(rng: &mut Rng) -> Vec<Case> {
             wide,
             move |x| cross_entropy_with(x, &target, &options),
         ));
+    }
+    cases
+}
+
+/// Class scores against class probabilities of the same shape (both checked), per reduction:
+/// `(N, C)`, and in turn `(C,)`, `(N, C, d)` and `(N, C, d₁, d₂)` (classes on axis 1); then
+/// label smoothing and class weights. The targets are drawn in [0, 1) without normalising:
+/// the loss and its gradients hold for any rows.
+fn cross_entropy_soft_cases(rng: &mut Rng) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (i, (r, (vi, vt))) in REDUCTIONS.into_iter().zip(VIEWS).enumerate() {
+        let (n, c) = (sample::size(rng, 2, 4), sample::size(rng, 2, 5));
+        let d = sample::size(rng, 1, 3);
+        let others: [Vec<usize>; 4] = [vec![c], vec![n, c, d], vec![n, c, d, 2], vec![c]];
+        for dims in [vec![n, c], others[i].clone()] {
+            let inputs = [Input::new(&dims, vi, wide), Input::new(&dims, vt, unit)];
+            cases.push(drawn(
+                rng,
+                &format!("cross_entropy_soft {r:?}"),
+                &inputs,
+                move |xs| cross_entropy_soft(&xs[0], &xs[1], r),
+            ));
+        }
+    }
+    for (reduction, smoothing, weighted) in [
+        (Reduction::Mean, 0.1, false),
+        (Reduction::Sum, 0.3, false),
+        (Reduction::Mean, 0.0, true),
+        (Reduction::None, 0.2, true),
+        (Reduction::BatchMean, 0.1, true),
+    ] {
+        let (n, c) = (sample::size(rng, 2, 4), sample::size(rng, 2, 4));
+        let options = CrossEntropyOptions {
+            reduction,
+            label_smoothing: smoothing,
+            ignore_index: None,
+            weight: weighted.then(|| sample::uniform(rng, &[c], 0.2, 3.0)),
+        };
+        let label = format!(
+            "cross_entropy_soft_with {reduction:?} smoothing {smoothing}{}",
+            if weighted { " class weights" } else { "" }
+        );
+        let inputs = [
+            Input::new(&[n, c], View::Transposed, wide),
+            Input::new(&[n, c], View::Flipped, unit),
+        ];
+        cases.push(drawn(rng, &label, &inputs, move |xs| {
+            cross_entropy_soft_with(&xs[0], &xs[1], &options)
+        }));
     }
     cases
 }
