@@ -181,7 +181,7 @@ impl<T: Float> Var<T> {
     /// Limits to `[min, max]`; the gradient flows where `min ≤ x ≤ max`.
     ///
     /// # Errors
-    /// `min > max`; anomaly mode.
+    /// `min > max` or a NaN bound (see [`Tensor::clamp`]); anomaly mode.
     pub fn clamp(&self, min: T, max: T) -> Result<Var<T>> {
         Var::from_op(
             self.value().clamp(min, max)?,

@@ -115,11 +115,20 @@ impl<T: Element> Tensor<T> {
 }
 
 impl<T: Numeric> Tensor<T> {
-    /// Limits every element to `[min, max]`; NaN stays NaN.
+    /// Limits every element to `[min, max]`; NaN stays NaN. An infinite bound leaves that side
+    /// open.
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when `min > max`.
+    /// [`TensorError::InvalidArgument`] when `min > max`, or when a bound is NaN (a comparison
+    /// with it is always false, so it would silently clamp nothing).
+    #[allow(clippy::eq_op)]
     pub fn clamp(&self, min: T, max: T) -> Result<Tensor<T>> {
+        if min != min || max != max {
+            return Err(TensorError::arg(
+                "clamp",
+                format!("the bounds [{min}, {max}] must be numbers, not NaN"),
+            ));
+        }
         if min > max {
             return Err(TensorError::arg(
                 "clamp",
@@ -141,6 +150,19 @@ impl<T: Numeric> Tensor<T> {
 #[cfg(test)]
 mod tests {
     use crate::Tensor;
+
+    #[test]
+    fn clamp_refuses_a_nan_bound_and_leaves_an_infinite_one_open() {
+        let x = Tensor::from_vec1(vec![-3.0f64, 0.5, f64::NAN, 9.0]);
+        let y = x.clamp(-1.0, f64::INFINITY).unwrap().to_vec();
+        assert_eq!((y[0], y[1], y[3]), (-1.0, 0.5, 9.0));
+        assert!(y[2].is_nan());
+        assert_eq!(
+            x.clamp(f64::NAN, 1.0).unwrap_err().to_string(),
+            "clamp: the bounds [NaN, 1] must be numbers, not NaN"
+        );
+        assert!(x.clamp(0.0, f64::NAN).is_err());
+    }
 
     #[test]
     fn where_broadcasts_all_three_operands() {
