@@ -197,6 +197,9 @@ fn dense_range(layout: &Layout) -> Range<usize> {
 /// permutation of a dense block, such as a transpose, is borrowed in storage order. Other views
 /// are copied, without their broadcast axes.
 pub(super) fn distinct_elements<T: Element>(x: &Tensor<T>) -> (Cow<'_, [T]>, usize) {
+    if let Some(data) = x.as_slice() {
+        return (Cow::Borrowed(data), 1);
+    }
     if x.numel() == 0 {
         return (Cow::Borrowed(&[]), 1);
     }
