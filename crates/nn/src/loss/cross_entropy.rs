@@ -103,14 +103,7 @@ pub fn cross_entropy_with<T: Float>(
     target: &Tensor<i64>,
     options: &CrossEntropyOptions<T>,
 ) -> Result<Var<T>> {
-    let eps = options.label_smoothing;
-    if !(0.0..=1.0).contains(&eps) {
-        return Err(TensorError::arg(
-            "cross_entropy",
-            format!("label_smoothing {eps} is outside [0, 1]"),
-        )
-        .into());
-    }
+    let eps = check_label_smoothing("cross_entropy", options.label_smoothing)?;
     let rows = class_rows("cross_entropy", input, target, options.ignore_index)?;
     let (m, c) = (rows.targets.len(), rows.classes);
     let weight = class_weights("cross_entropy", options.weight.as_ref(), c)?;
@@ -193,6 +186,16 @@ pub(super) fn class_weights<T: Float>(
         Some(w) => Ok(Some(w.to_vec())),
         None => Ok(None),
     }
+}
+
+/// The label smoothing ε of `op`, checked to lie in [0, 1].
+pub(super) fn check_label_smoothing(op: &'static str, eps: f64) -> Result<f64> {
+    if !(0.0..=1.0).contains(&eps) {
+        return Err(
+            TensorError::arg(op, format!("label_smoothing {eps} is outside [0, 1]")).into(),
+        );
+    }
+    Ok(eps)
 }
 
 /// Class scores as rows `(M, C)` with one target per row.

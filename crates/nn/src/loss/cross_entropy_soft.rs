@@ -4,7 +4,7 @@
 use scalpel_autograd::{is_grad_enabled, CustomOp, Result, Var};
 use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
-use super::cross_entropy::{class_last_rows, class_weights};
+use super::cross_entropy::{check_label_smoothing, class_last_rows, class_weights};
 use super::{CrossEntropyOptions, Reduction};
 
 const OP: &str = "cross_entropy_soft";
@@ -107,12 +107,7 @@ pub fn cross_entropy_soft_with<T: Float>(
     target: &Var<T>,
     options: &CrossEntropyOptions<T>,
 ) -> Result<Var<T>> {
-    let eps = options.label_smoothing;
-    if !(0.0..=1.0).contains(&eps) {
-        return Err(
-            TensorError::arg(OP, format!("label_smoothing {eps} is outside [0, 1]")).into(),
-        );
-    }
+    let eps = check_label_smoothing(OP, options.label_smoothing)?;
     if let Some(k) = options.ignore_index {
         return Err(TensorError::arg(
             OP,
