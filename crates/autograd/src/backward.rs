@@ -392,7 +392,8 @@ pub(crate) fn backward<T: Float>(
         Op::Slice { axis, start, step } => one(g.slice_grad(&x.shape(), *axis, *start, *step)?),
         Op::SliceGrad { axis, start, step } => {
             let n = x.dims()[*axis];
-            one(g.slice(*axis as isize, *start, *start + *step * n, *step)?)
+            let end = start.saturating_add(step.saturating_mul(n));
+            one(g.slice(*axis as isize, *start, end, *step)?)
         }
         Op::Select { axis, index } => {
             one(g

@@ -59,8 +59,9 @@ pub enum TensorError {
     IndexOutOfRange {
         /// The operation.
         op: &'static str,
-        /// The requested index.
-        index: i64,
+        /// The requested index: an `i64` of an index tensor, or a `usize` of `get`, `set` or
+        /// `select`, either exactly.
+        index: i128,
         /// The axis it indexes.
         axis: usize,
         /// The shape of the tensor it indexes.
@@ -107,7 +108,7 @@ impl TensorError {
         }
     }
     /// Shorthand for [`TensorError::IndexOutOfRange`].
-    pub fn index(op: &'static str, index: i64, axis: usize, shape: &Shape) -> Self {
+    pub fn index(op: &'static str, index: i128, axis: usize, shape: &Shape) -> Self {
         TensorError::IndexOutOfRange {
             op,
             index,

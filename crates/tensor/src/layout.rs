@@ -64,6 +64,11 @@ impl Layout {
     }
     /// The storage range of the elements when the layout is contiguous.
     pub fn contiguous_range(&self) -> Option<std::ops::Range<usize>> {
+        if self.shape.numel() == 0 {
+            // An empty view addresses nothing; its offset may lie past the storage (the last
+            // index of an empty axis selected).
+            return Some(0..0);
+        }
         self.is_contiguous()
             .then(|| self.offset..self.offset + self.shape.numel())
     }

@@ -298,7 +298,7 @@ impl<T: Element> Tensor<T> {
         }
         for (axis, (&i, &d)) in index.iter().zip(self.dims()).enumerate() {
             if i >= d {
-                return Err(TensorError::index(op, i as i64, axis, self.shape()));
+                return Err(TensorError::index(op, i as i128, axis, self.shape()));
             }
         }
         Ok(())
@@ -525,7 +525,10 @@ mod tests {
         let mut t = Tensor::from_vec((0..6).collect::<Vec<i32>>(), [2, 3])
             .unwrap()
             .t();
+        let storage = t.storage.as_ptr();
         t.set(&[2, 0], 20).unwrap();
+        assert_eq!(t.storage.as_ptr(), storage);
+        assert!(!t.is_contiguous());
         assert_eq!(t.to_vec(), [0, 3, 1, 4, 20, 5]);
         // A broadcast shares one element among its copies: only the one written changes.
         let mut wide = Tensor::from_vec1(vec![7i32, 8])
@@ -549,6 +552,18 @@ mod tests {
             "get: 1 indices for a tensor of shape [2, 2]"
         );
         assert_eq!(x.to_vec(), [0.0; 4]);
+        // A usize index past i64 is named as given.
+        assert_eq!(
+            x.get(&[usize::MAX, 0]).unwrap_err().to_string(),
+            format!(
+                "get: index {} is out of range for axis 0 of size 2 in shape [2, 2]",
+                usize::MAX
+            )
+        );
+        assert_eq!(
+            x.select(1, 1 << 63).unwrap_err().to_string(),
+            "select: index 9223372036854775808 is out of range for axis 1 of size 2 in shape [2, 2]"
+        );
     }
 
     #[test]

@@ -69,6 +69,11 @@ impl<T: Element> Tensor<T> {
             let strides = shape.contiguous_strides();
             return Ok(self.with_layout(Layout::from_parts(shape, strides, self.layout.offset)));
         }
+        if shape.numel() == 0 {
+            // Nothing to address: any strides will do, and an offset of 0 is in every storage.
+            let strides = shape.contiguous_strides();
+            return Ok(self.with_layout(Layout::from_parts(shape, strides, 0)));
+        }
         match view_strides(&self.layout, &shape) {
             Some(strides) => {
                 Ok(self.with_layout(Layout::from_parts(shape, strides, self.layout.offset)))
@@ -202,7 +207,10 @@ impl<T: Element> Tensor<T> {
             l.offset = (l.offset as isize + start as isize * stride) as usize;
         }
         l.shape.dims_mut()[ax] = n;
-        l.strides[ax] = stride * step as isize;
+        // With one element or none the stride is never used, and a huge step would overflow it.
+        if n > 1 {
+            l.strides[ax] = stride * step as isize;
+        }
         Ok(self.with_layout(l))
     }
 
@@ -214,7 +222,12 @@ impl<T: Element> Tensor<T> {
         let ax = resolve_axis("select", axis, self.rank())?;
         let size = self.dims()[ax];
         if index >= size {
-            return Err(TensorError::index("select", index as i64, ax, self.shape()));
+            return Err(TensorError::index(
+                "select",
+                index as i128,
+                ax,
+                self.shape(),
+            ));
         }
         let mut l = self.layout.clone();
         l.offset = (l.offset as isize + index as isize * l.strides[ax]) as usize;
@@ -430,6 +443,20 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_view_of_any_strides_views_as_any_empty_shape() {
+        let x = t(6, &[2, 3]).narrow(1, 1, 0).unwrap().flip(&[0]).unwrap();
+        assert!(!x.is_contiguous());
+        for shape in [vec![0usize, 1], vec![3, 0, 2], vec![0]] {
+            assert_eq!(x.view(shape.as_slice()).unwrap().dims(), shape.as_slice());
+        }
+        // Column 1 of a (0, 2) tensor starts past its empty storage, and reads as empty.
+        let column = Tensor::<f32>::zeros([0, 2]).select(1, 1).unwrap();
+        assert_eq!(column.as_slice(), Some(&[][..]));
+        assert_eq!(column.view([0, 5]).unwrap().to_vec(), Vec::<f32>::new());
+        assert_eq!((column.sum_all(), column.contiguous().numel()), (0.0, 0));
+    }
+
+    #[test]
     fn a_wrong_element_count_names_the_shape_asked_for() {
         let x = t(6, &[2, 3]);
         let e = x.reshape([4]).unwrap_err().to_string();
@@ -449,6 +476,12 @@ mod tests {
         }
         // slice, unlike narrow, clamps its range as Python does: x[2:10], x[5:10], x[3:1]
         assert_eq!(x.slice(0, 2, 10, 1).unwrap().to_vec(), vec![2, 3]);
+        // x[1::huge] and x[0::2⁶²] pick one element; the step never enters a stride
+        assert_eq!(x.slice(0, 1, 4, usize::MAX).unwrap().to_vec(), vec![1]);
+        assert_eq!(
+            x.slice(0, 0, usize::MAX, 1 << 62).unwrap().to_vec(),
+            vec![0]
+        );
         assert_eq!(x.slice(0, 5, 10, 1).unwrap().dims(), &[0]);
         assert_eq!(x.slice(0, 3, 1, 1).unwrap().dims(), &[0]);
         let e = x.slice(0, 1, 3, 0).unwrap_err().to_string();

@@ -93,18 +93,11 @@ impl<T: Float> Var<T> {
     /// Elements `start..start+len` along `axis`.
     ///
     /// # Errors
-    /// When the range does not fit.
+    /// When the range does not fit (see [`Tensor::narrow`]).
     pub fn narrow(&self, axis_: isize, start: usize, len: usize) -> Result<Var<T>> {
-        let ax = axis("narrow", axis_, self.rank())?;
-        let size = self.dims()[ax];
-        match start.checked_add(len) {
-            Some(end) if end <= size => self.slice(axis_, start, end, 1),
-            _ => Err(TensorError::arg(
-                "narrow",
-                format!("{len} elements from {start} do not fit dimension {ax} of size {size}"),
-            )
-            .into()),
-        }
+        // The strict range check, and its error, are the tensor's; the view costs no copy.
+        self.value().narrow(axis_, start, len)?;
+        self.slice(axis_, start, start + len, 1)
     }
     /// Index `index` along `axis`, removing the axis.
     ///
@@ -205,15 +198,22 @@ fn slice_scatter<T: Float>(
     if n == 0 && src.numel() == 0 && shape.dims().get(axis).is_some_and(|&d| start <= d) {
         return Ok(zeros); // an empty slice takes nothing, so gives nothing back
     }
-    let window = zeros.slice(axis as isize, start, start + step * n, step)?;
-    if window.shape() != src.shape() {
-        return Err(TensorError::mismatch(
+    let misfit = || {
+        TensorError::mismatch(
             "slice_grad",
             src.shape(),
             shape,
             format!("does not fit at {start} step {step} along axis {axis}"),
         )
-        .into());
+    };
+    // Just past the last element picked, saturating: `step · n` overflows for a huge step.
+    let last = n.checked_sub(1).ok_or_else(misfit)?;
+    let end = start
+        .saturating_add(last.saturating_mul(step))
+        .saturating_add(1);
+    let window = zeros.slice(axis as isize, start, end, step)?;
+    if window.shape() != src.shape() {
+        return Err(misfit().into());
     }
     let mut data = zeros.to_vec();
     for (o, v) in window.layout().offsets().into_iter().zip(src.to_vec()) {

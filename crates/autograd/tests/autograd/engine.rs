@@ -544,11 +544,13 @@ fn an_empty_slice_anywhere_gives_a_zero_gradient() {
             .unwrap();
         assert_eq!(x.grad().unwrap().to_vec(), vec![1.0; 3], "start {start}");
     }
-    // Python's clamped ranges: x[5:9], x[2:1], and x[1:9:2], whose end passes the dimension
+    // Python's clamped ranges: x[5:9], x[2:1], x[1:9:2], whose end passes the dimension, and
+    // x[1:3:huge], whose step would overflow an end computed as start + step·n
     for (start, end, step, want) in [
         (5, 9, 1, vec![0.0; 3]),
         (2, 1, 1, vec![0.0; 3]),
         (1, 9, 2, vec![0.0, 1.0, 0.0]),
+        (1, 3, usize::MAX, vec![0.0, 1.0, 0.0]),
     ] {
         x.zero_grad();
         x.slice(0, start, end, step)
@@ -563,6 +565,24 @@ fn an_empty_slice_anywhere_gives_a_zero_gradient() {
             "{start}..{end} step {step}"
         );
     }
+    // ... and twice over: the backward of slice_grad slices with the huge step again
+    let y = x.slice(0, 1, 3, usize::MAX).unwrap();
+    let dy = grad(
+        &[y.mul(&y).unwrap().sum_all().unwrap()],
+        None,
+        std::slice::from_ref(&x),
+        true,
+    )
+    .unwrap();
+    x.zero_grad();
+    dy[0]
+        .as_ref()
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert_eq!(x.grad().unwrap().to_vec(), vec![0.0, 2.0, 0.0]);
     // concat with an empty part narrows its gradient to nothing, twice over
     let e = Var::parameter(Tensor::<f64>::zeros([0]));
     let y = Var::concat(&[&e, &x], 0).unwrap();

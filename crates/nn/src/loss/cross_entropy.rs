@@ -13,7 +13,7 @@ use super::Reduction;
 ///
 /// The same options serve [`cross_entropy_soft_with`](super::cross_entropy_soft_with)
 /// (probability targets), whose `Mean` divides by the number of samples and which refuses an
-/// `ignore_index`.
+/// `ignore_index` of 0 or more (a negative one names no class there).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CrossEntropyOptions<T: Float> {
     /// How the per-sample losses are combined; `Mean` divides the sum by the total weight of
@@ -238,7 +238,7 @@ pub(super) fn class_rows<T: Float>(
     let targets = target.to_vec();
     for &y in &targets {
         if Some(y) != ignore_index && !(0..classes as i64).contains(&y) {
-            return Err(TensorError::index(op, y, class_axis, &input.shape()).into());
+            return Err(TensorError::index(op, y.into(), class_axis, &input.shape()).into());
         }
     }
     Ok(ClassRows {

@@ -71,8 +71,9 @@ pub fn cross_entropy_soft<T: Float>(
 /// for a one-hot target this equals [`cross_entropy_with`](super::cross_entropy_with) under
 /// `Sum` and `None`, and under `Mean` whenever the weights are all 1.
 ///
-/// `ignore_index` must be `None`: with probabilities no sample has a class to ignore
-/// (PyTorch refuses a non-negative index; its default −100 matches `None` here). Class weights
+/// With probabilities no sample has a class to ignore: as in PyTorch, a non-negative
+/// `ignore_index` is refused, and a negative one (such as −100, shared with options for class
+/// indices) names no class and changes nothing. Class weights
 /// are constants: no gradient reaches them. Gradients, with s the reduction's factor:
 /// dL/dx\[c\] = s·(softmax(x)\[c\]·Σ_k w\[k\]·t̃\[k\] − w\[c\]·t̃\[c\]) and
 /// dL/dt\[c\] = −s·(1 − ε)·w\[c\]·log softmax(x)\[c\].
@@ -100,7 +101,8 @@ pub fn cross_entropy_soft<T: Float>(
 /// ```
 ///
 /// # Errors
-/// As [`cross_entropy_soft`]; a smoothing outside [0, 1]; an `ignore_index`; class weights
+/// As [`cross_entropy_soft`]; a smoothing outside [0, 1]; an `ignore_index` of 0 or more; class
+/// weights
 /// whose shape is not `(C,)`.
 pub fn cross_entropy_soft_with<T: Float>(
     input: &Var<T>,
@@ -108,7 +110,7 @@ pub fn cross_entropy_soft_with<T: Float>(
     options: &CrossEntropyOptions<T>,
 ) -> Result<Var<T>> {
     let eps = check_label_smoothing(OP, options.label_smoothing)?;
-    if let Some(k) = options.ignore_index {
+    if let Some(k) = options.ignore_index.filter(|&k| k >= 0) {
         return Err(TensorError::arg(
             OP,
             format!(

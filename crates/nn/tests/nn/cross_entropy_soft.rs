@@ -321,20 +321,29 @@ fn shapes_that_differ_are_an_error_naming_the_op_and_both_shapes() {
 }
 
 #[test]
-fn an_ignore_index_or_a_smoothing_outside_zero_one_is_refused() {
+fn a_class_ignore_index_or_a_smoothing_outside_zero_one_is_refused() {
     let x = Var::parameter(Tensor::<f64>::zeros([2, 3]));
     let t = Var::constant(probabilities(23, &[2, 3]));
-    for ignore in [-100, 0] {
-        let o = CrossEntropyOptions {
-            ignore_index: Some(ignore),
-            ..Default::default()
-        };
-        let err = cross_entropy_soft_with(&x, &t, &o).unwrap_err().to_string();
+    let with_ignore = |ignore| CrossEntropyOptions {
+        ignore_index: Some(ignore),
+        ..Default::default()
+    };
+    for ignore in [0, 2, 7] {
+        let err = cross_entropy_soft_with(&x, &t, &with_ignore(ignore))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("cross_entropy_soft") && err.contains("ignore_index"),
             "{err}"
         );
     }
+    // A negative index names no class: as in PyTorch, it changes nothing.
+    let plain = cross_entropy_soft(&x, &t, Reduction::Mean)
+        .unwrap()
+        .item()
+        .unwrap();
+    let ignoring = cross_entropy_soft_with(&x, &t, &with_ignore(-100)).unwrap();
+    assert_eq!(ignoring.item().unwrap(), plain);
     for eps in [-0.1, 1.5, f64::NAN] {
         let err = cross_entropy_soft_with(&x, &t, &options(Reduction::Mean, eps, None))
             .unwrap_err()

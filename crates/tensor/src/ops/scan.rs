@@ -7,8 +7,11 @@ use crate::tensor::Tensor;
 
 impl<T: Numeric> Tensor<T> {
     /// Running sums along `axis` (`torch.cumsum`, `numpy.cumsum`): element `i` is the sum of
-    /// elements `0..=i`. The result has the input's shape. Summed in order, one addition per
-    /// element, as numpy and PyTorch do. A 0-d tensor takes axis 0 or −1 and is returned as is.
+    /// elements `0..=i`. The result has the input's shape and element type: where numpy and
+    /// PyTorch widen u8 and i32 sums to 64 bits, this one overflows as the type's `+` does (a
+    /// panic in debug builds; cast first for long integer sums). Summed in order, one addition
+    /// per element, as numpy and PyTorch do. A 0-d tensor takes axis 0 or −1 and is returned
+    /// as is.
     ///
     /// ```
     /// use scalpel_tensor::Tensor;
@@ -24,7 +27,14 @@ impl<T: Numeric> Tensor<T> {
     }
 
     /// Running products along `axis` (`torch.cumprod`): element `i` is the product of elements
-    /// `0..=i`.
+    /// `0..=i`, in the input's element type, as [`cumsum`](Self::cumsum). A 0-d tensor takes
+    /// axis 0 or −1 and is returned as is.
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let x = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 0.5, 4.0, -1.0], [2, 3]).unwrap();
+    /// assert_eq!(x.cumprod(-1).unwrap().to_vec(), vec![1.0, 2.0, 6.0, 0.5, 2.0, -2.0]);
+    /// ```
     ///
     /// # Errors
     /// An axis out of range.

@@ -58,8 +58,7 @@ impl<T: Numeric> Tensor<T> {
     /// An axis out of range, or `k` larger than the axis.
     pub fn topk(&self, k: usize, axis: isize, largest: bool) -> Result<(Tensor<T>, Tensor<i64>)> {
         let op = "topk";
-        let (values, indices) = self.sorted(op, axis, largest)?;
-        // The axis exists (sorted checked it) unless the tensor is 0-d: one element, one line.
+        // One element along the one line of a 0-d tensor.
         let ax = resolve_reduction_axes(op, &[axis], self.rank())?
             .first()
             .copied();
@@ -68,11 +67,13 @@ impl<T: Numeric> Tensor<T> {
             return Err(TensorError::arg(
                 op,
                 format!(
-                    "k = {k} is more than the {n} elements along axis {axis} of shape {}",
+                    "k = {k} is more than the {n} elements along axis {} of shape {}",
+                    ax.unwrap_or(0),
                     self.shape()
                 ),
             ));
         }
+        let (values, indices) = self.sorted(op, axis, largest)?;
         match ax {
             Some(a) => Ok((
                 values.narrow(a as isize, 0, k)?.contiguous(),
@@ -210,7 +211,7 @@ mod tests {
         );
         assert_eq!(x.topk(0, 1, true).unwrap().0.dims(), &[2, 0]);
         assert_eq!(
-            x.topk(4, 1, true).unwrap_err().to_string(),
+            x.topk(4, -1, true).unwrap_err().to_string(),
             "topk: k = 4 is more than the 3 elements along axis 1 of shape [2, 3]"
         );
         assert_eq!(

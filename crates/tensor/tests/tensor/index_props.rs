@@ -572,7 +572,7 @@ fn bad_index(size: usize) -> impl Strategy<Value = i64> {
 /// True when `r` is the error for index `bad` on axis `axis` of a tensor of shape `dims`.
 fn is_out_of_range<T>(r: &Result<T, TensorError>, bad: i64, axis: usize, dims: &[usize]) -> bool {
     matches!(r, Err(TensorError::IndexOutOfRange { index, axis: a, shape, .. })
-        if *index == bad && *a == axis && shape.dims() == dims)
+        if *index == i128::from(bad) && *a == axis && shape.dims() == dims)
 }
 
 proptest! {

@@ -26,7 +26,7 @@ use crate::shape::Shape;
 fn checked_index(op: &'static str, index: i64, axis: usize, shape: &Shape) -> Result<usize> {
     match usize::try_from(index) {
         Ok(i) if i < shape.dims()[axis] => Ok(i),
-        _ => Err(TensorError::index(op, index, axis, shape)),
+        _ => Err(TensorError::index(op, index.into(), axis, shape)),
     }
 }
 

@@ -80,7 +80,7 @@ impl<T: Numeric> Tensor<T> {
             },
         );
         if let Some(i) = bad {
-            return Err(TensorError::index(op, i, ax, self.shape()));
+            return Err(TensorError::index(op, i.into(), ax, self.shape()));
         }
         Ok(Tensor::from_vec_unchecked(out, self.shape().clone()))
     }

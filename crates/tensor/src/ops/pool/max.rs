@@ -126,7 +126,7 @@ impl<T: Float> Tensor<T> {
         let idx = idx.as_slice().expect("contiguous");
         if let Some(&bad) = idx.iter().find(|&&i| i < 0 || i as u64 >= plane as u64) {
             let planes = Shape::new(&[input_shape[0], input_shape[1], plane]);
-            return Err(TensorError::index(op, bad, 2, &planes));
+            return Err(TensorError::index(op, bad.into(), 2, &planes));
         }
         let mut dx = zeros_to_accumulate(input_shape.numel(), T::zero());
         for_each_plane(&mut dx, plane, dy.len(), |p, d| {

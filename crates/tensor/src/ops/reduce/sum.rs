@@ -50,8 +50,7 @@ impl<T: Numeric> Tensor<T> {
         }
         match T::from_usize(repeats) {
             Some(n) => sum * n,
-            // A count beyond the type (u8, i8) is summed element by element.
-            None => pairwise_sum(&self.to_vec(), &|v| v),
+            None => added_up(sum, repeats),
         }
     }
 
@@ -100,6 +99,23 @@ impl<T: Float> Tensor<T> {
     pub fn mean_all(&self) -> T {
         self.sum_all() / T::from_f64_lossy(self.numel() as f64)
     }
+}
+
+/// `x` added to itself `n` times, by doubling: about log₂ n additions, each within the total's
+/// magnitude, so they overflow exactly when the `n` additions would. For integer counts the
+/// type cannot hold (a u8 broadcast 300 times).
+fn added_up<T: Numeric>(x: T, mut n: usize) -> T {
+    let (mut total, mut power) = (T::zero(), x);
+    while n > 0 {
+        if n & 1 == 1 {
+            total += power;
+        }
+        n >>= 1;
+        if n > 0 {
+            power = power + power;
+        }
+    }
+    total
 }
 
 #[cfg(test)]
@@ -237,8 +253,12 @@ mod tests {
         let b = m.t().unsqueeze(0).unwrap().expand([5, 3, 2]).unwrap();
         assert_eq!(b.sum_all(), 5 * 21);
         assert_eq!(b.max_all().unwrap(), 6);
-        // A count that u8 cannot hold is summed element by element, not converted.
-        let zeros = Tensor::from_vec1(vec![0u8]);
-        assert_eq!(zeros.expand([1000]).unwrap().sum_all(), 0);
+        // A count i32 cannot hold (2³¹ copies of a row summing to 0), multiplied by doubling;
+        // a copy would take 16 GiB.
+        let signs = Tensor::from_vec1(vec![5i32, -5]).unsqueeze(0).unwrap();
+        assert_eq!(signs.expand([1 << 31, 2]).unwrap().sum_all(), 0);
+        assert_eq!(super::added_up(3u8, 85), 255);
+        assert_eq!(super::added_up(-7i64, 1000), -7000);
+        assert_eq!(super::added_up(2.5f64, 0), 0.0);
     }
 }
