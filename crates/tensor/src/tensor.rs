@@ -160,7 +160,8 @@ impl<T: Element> Tensor<T> {
     pub fn is_contiguous(&self) -> bool {
         self.layout.is_contiguous()
     }
-    /// The elements as a row-major slice, when the tensor is contiguous.
+    /// The elements as a row-major slice, when the tensor is contiguous, and an empty slice for
+    /// every empty tensor (whose strides and offset address nothing).
     pub fn as_slice(&self) -> Option<&[T]> {
         self.layout.contiguous_range().map(|r| &self.storage[r])
     }

@@ -65,14 +65,14 @@ impl<T: Element> Tensor<T> {
             });
         }
         shape.check_addressable("view")?;
-        if self.is_contiguous() {
-            let strides = shape.contiguous_strides();
-            return Ok(self.with_layout(Layout::from_parts(shape, strides, self.layout.offset)));
-        }
         if shape.numel() == 0 {
             // Nothing to address: any strides will do, and an offset of 0 is in every storage.
             let strides = shape.contiguous_strides();
             return Ok(self.with_layout(Layout::from_parts(shape, strides, 0)));
+        }
+        if self.is_contiguous() {
+            let strides = shape.contiguous_strides();
+            return Ok(self.with_layout(Layout::from_parts(shape, strides, self.layout.offset)));
         }
         match view_strides(&self.layout, &shape) {
             Some(strides) => {
@@ -476,12 +476,15 @@ mod tests {
         }
         // slice, unlike narrow, clamps its range as Python does: x[2:10], x[5:10], x[3:1]
         assert_eq!(x.slice(0, 2, 10, 1).unwrap().to_vec(), vec![2, 3]);
-        // x[1::huge] and x[0::2⁶²] pick one element; the step never enters a stride
+        // x[1::huge] and x[0::2⁶²] pick one element; the step never enters a stride, where
+        // with the row stride 3 of m it would overflow
         assert_eq!(x.slice(0, 1, 4, usize::MAX).unwrap().to_vec(), vec![1]);
         assert_eq!(
             x.slice(0, 0, usize::MAX, 1 << 62).unwrap().to_vec(),
             vec![0]
         );
+        let m = t(12, &[4, 3]);
+        assert_eq!(m.slice(0, 1, 4, 1 << 62).unwrap().to_vec(), vec![3, 4, 5]);
         assert_eq!(x.slice(0, 5, 10, 1).unwrap().dims(), &[0]);
         assert_eq!(x.slice(0, 3, 1, 1).unwrap().dims(), &[0]);
         let e = x.slice(0, 1, 3, 0).unwrap_err().to_string();

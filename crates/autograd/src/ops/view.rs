@@ -193,11 +193,6 @@ fn slice_scatter<T: Float>(
     start: usize,
     step: usize,
 ) -> Result<Tensor<T>> {
-    let zeros = Tensor::<T>::zeros(shape.clone());
-    let n = src.dims().get(axis).copied().unwrap_or(0);
-    if n == 0 && src.numel() == 0 && shape.dims().get(axis).is_some_and(|&d| start <= d) {
-        return Ok(zeros); // an empty slice takes nothing, so gives nothing back
-    }
     let misfit = || {
         TensorError::mismatch(
             "slice_grad",
@@ -206,8 +201,24 @@ fn slice_scatter<T: Float>(
             format!("does not fit at {start} step {step} along axis {axis}"),
         )
     };
+    let (dims, rank) = (shape.dims(), shape.rank());
+    let fits_off_axis = step > 0
+        && axis < rank
+        && src.rank() == rank
+        && (0..rank).all(|i| i == axis || src.dims()[i] == dims[i]);
+    if !fits_off_axis {
+        return Err(misfit().into());
+    }
+    let zeros = Tensor::<T>::zeros(shape.clone());
+    let Some(last) = src.dims()[axis].checked_sub(1) else {
+        // An empty slice takes nothing, so gives nothing back, from anywhere up to the end.
+        return if start <= dims[axis] {
+            Ok(zeros)
+        } else {
+            Err(misfit().into())
+        };
+    };
     // Just past the last element picked, saturating: `step · n` overflows for a huge step.
-    let last = n.checked_sub(1).ok_or_else(misfit)?;
     let end = start
         .saturating_add(last.saturating_mul(step))
         .saturating_add(1);

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use scalpel_autograd::{
     detect_anomaly, grad, grad_with, no_grad, AutogradError, BackwardOptions, CustomOp, Var,
 };
-use scalpel_tensor::Tensor;
+use scalpel_tensor::{Shape, Tensor};
 
 fn v(data: &[f64]) -> Tensor<f64> {
     Tensor::from_vec1(data.to_vec())
@@ -529,6 +529,36 @@ fn a_matrix_used_transposed_gets_a_contiguous_gradient_of_the_right_value() {
     let gc = c.grad().unwrap();
     assert!(gc.is_contiguous(), "the gradient of c is a strided view");
     assert_eq!(gc.to_vec(), d.value().matmul(&h.t()).unwrap().to_vec());
+}
+
+#[test]
+fn slice_grad_refuses_what_does_not_fit_empty_or_not() {
+    let into = Shape::new(&[3, 7]);
+    let misfits: [(Vec<usize>, usize, usize, usize); 6] = [
+        (vec![0, 5], 0, 0, 1), // axis 1 differs, and nothing is picked along axis 0
+        (vec![1, 5], 0, 0, 1), // the same with one row
+        (vec![0], 0, 2, 1),    // rank 1 into rank 2
+        (vec![0, 7], 0, 1, 0), // step 0
+        (vec![0, 7], 0, 4, 1), // starts past the end
+        (vec![2, 7], 0, 2, 1), // runs past the end
+    ];
+    for (dims, axis, start, step) in misfits {
+        let s = Var::parameter(Tensor::<f64>::zeros(dims.as_slice()));
+        let e = s
+            .slice_grad(&into, axis, start, step)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("slice_grad: "),
+            "{dims:?} at {start} step {step}: {e}"
+        );
+    }
+    // Nothing picked, from anywhere up to the end: zeros.
+    for start in 0..=3 {
+        let s = Var::parameter(Tensor::<f64>::zeros([0, 7]));
+        let z = s.slice_grad(&into, 0, start, 2).unwrap();
+        assert_eq!(z.value().to_vec(), vec![0.0; 21]);
+    }
 }
 
 #[test]

@@ -64,13 +64,13 @@ impl<T: Numeric> Tensor<T> {
             .copied();
         let n = ax.map_or(1, |a| self.dims()[a]);
         if k > n {
+            let along = match ax {
+                Some(a) => format!("the {n} elements along axis {a} of shape {}", self.shape()),
+                None => "the one element of a 0-d tensor".to_string(),
+            };
             return Err(TensorError::arg(
                 op,
-                format!(
-                    "k = {k} is more than the {n} elements along axis {} of shape {}",
-                    ax.unwrap_or(0),
-                    self.shape()
-                ),
+                format!("k = {k} is more than {along}"),
             ));
         }
         let (values, indices) = self.sorted(op, axis, largest)?;
@@ -220,7 +220,11 @@ mod tests {
         );
         let s = Tensor::scalar(5i64);
         assert_eq!(s.topk(1, 0, true).unwrap().0.item().unwrap(), 5);
-        assert!(s.topk(2, 0, true).is_err() && s.topk(0, -1, true).is_err());
+        assert_eq!(
+            s.topk(2, 0, true).unwrap_err().to_string(),
+            "topk: k = 2 is more than the one element of a 0-d tensor"
+        );
+        assert!(s.topk(0, -1, true).is_err());
         assert_eq!(s.sort(-1, true).unwrap().1.item().unwrap(), 0);
         let empty = Tensor::<f32>::zeros([0, 3]);
         assert_eq!(empty.sort(0, false).unwrap().0.dims(), &[0, 3]);

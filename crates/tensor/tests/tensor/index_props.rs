@@ -604,6 +604,17 @@ proptest! {
 }
 
 #[test]
+fn an_empty_index_gathers_nothing_whatever_its_strides_or_values() {
+    // Expanded from a column of 7s (out of range), or contiguous: the same empty index.
+    let sevens = Tensor::<i64>::full([3, 1], 7).expand([3, 0]).unwrap();
+    for src in [Tensor::<f32>::zeros([2, 0]), Tensor::<f32>::zeros([0, 0])] {
+        for index in [sevens.clone(), sevens.contiguous()] {
+            assert_eq!(src.gather(0, &index).unwrap().dims(), &[3, 0]);
+        }
+    }
+}
+
+#[test]
 fn index_errors_name_the_op_index_axis_and_shape() {
     let x = values(&[3, 4], Kind::Contiguous, 0);
     let msg = |e: TensorError| e.to_string();

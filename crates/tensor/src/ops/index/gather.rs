@@ -30,6 +30,13 @@ impl<T: Element> Tensor<T> {
         let op = "gather";
         let ax = resolve_axis(op, axis, self.rank())?;
         check_index_shape(op, self, index, ax)?;
+        if index.numel() == 0 {
+            // No index to read or check, whatever the index's strides.
+            return Ok(Tensor::from_vec_unchecked(
+                Vec::new(),
+                index.shape().clone(),
+            ));
+        }
         let size = self.dims()[ax];
         if let (Some(data), true) = (self.as_slice(), reads_whole_rows(self, index, ax)) {
             return gather_rows(data, index, self.shape());
