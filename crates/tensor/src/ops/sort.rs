@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use crate::element::Numeric;
 use crate::error::{Result, TensorError};
-use crate::shape::resolve_reduction_axes;
+use crate::shape::{resolve_reduction_axes, Shape};
 use crate::tensor::Tensor;
 
 /// Ascending order with NaN above everything and NaNs equal to one another.
@@ -31,7 +31,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range.
     pub fn sort(&self, axis: isize, descending: bool) -> Result<(Tensor<T>, Tensor<i64>)> {
-        self.sorted("sort", axis, descending)
+        self.sorted("sort", axis, descending, None)
     }
 
     /// The indices that sort `self` along `axis` (`torch.argsort(stable=True)`): the second
@@ -40,7 +40,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range.
     pub fn argsort(&self, axis: isize, descending: bool) -> Result<Tensor<i64>> {
-        Ok(self.sorted("argsort", axis, descending)?.1)
+        Ok(self.sorted("argsort", axis, descending, None)?.1)
     }
 
     /// The `k` largest elements along `axis` (the `k` smallest when not `largest`), in order
@@ -73,26 +73,24 @@ impl<T: Numeric> Tensor<T> {
                 format!("k = {k} is more than {along}"),
             ));
         }
-        let (values, indices) = self.sorted(op, axis, largest)?;
-        match ax {
-            Some(a) => Ok((
-                values.narrow(a as isize, 0, k)?.contiguous(),
-                indices.narrow(a as isize, 0, k)?.contiguous(),
-            )),
-            None if k == 1 => Ok((values, indices)),
-            None => Err(TensorError::arg(
+        if ax.is_none() && k == 0 {
+            return Err(TensorError::arg(
                 op,
                 "k = 0 of a 0-d tensor: a 0-d result holds one element",
-            )),
+            ));
         }
+        self.sorted(op, axis, largest, Some(k))
     }
 
-    /// Sorts every line along `axis`, returning the values and their indices.
+    /// Sorts every line along `axis`, returning the values and their indices: the first `keep`
+    /// of each line, or all of them. A short head is selected before it is sorted, so that
+    /// `topk` with a small k costs about one pass over each line.
     fn sorted(
         &self,
         op: &'static str,
         axis: isize,
         descending: bool,
+        keep: Option<usize>,
     ) -> Result<(Tensor<T>, Tensor<i64>)> {
         let axes = resolve_reduction_axes(op, &[axis], self.rank())?;
         let Some(&ax) = axes.first() else {
@@ -101,30 +99,45 @@ impl<T: Numeric> Tensor<T> {
         let last = self.rank() - 1;
         let lines = self.transpose(ax as isize, last as isize)?.contiguous();
         let n = self.dims()[ax];
+        let k = keep.map_or(n, |k| k.min(n));
         let data = lines.as_slice().expect("contiguous");
-        let mut values = Vec::with_capacity(data.len());
-        let mut indices = Vec::with_capacity(data.len());
+        let out_len = data.len().checked_div(n).unwrap_or(0) * k;
+        let mut values = Vec::with_capacity(out_len);
+        let mut indices = Vec::with_capacity(out_len);
         let mut order: Vec<usize> = Vec::with_capacity(n);
         if n > 0 {
             for line in data.chunks_exact(n) {
+                // Equal values in index order: a total order, so an unstable sort is stable.
+                let by_value = |&i: &usize, &j: &usize| {
+                    let order = if descending {
+                        ascending(&line[j], &line[i])
+                    } else {
+                        ascending(&line[i], &line[j])
+                    };
+                    order.then(i.cmp(&j))
+                };
                 order.clear();
                 order.extend(0..n);
-                if descending {
-                    order.sort_by(|&i, &j| ascending(&line[j], &line[i]));
-                } else {
-                    order.sort_by(|&i, &j| ascending(&line[i], &line[j]));
+                if k < n {
+                    if k > 0 {
+                        order.select_nth_unstable_by(k - 1, by_value);
+                    }
+                    order.truncate(k);
                 }
+                order.sort_unstable_by(by_value);
                 values.extend(order.iter().map(|&i| line[i]));
                 indices.extend(order.iter().map(|&i| i as i64));
             }
         }
-        let shape = lines.shape();
+        let mut dims = lines.dims().to_vec();
+        dims[last] = k;
+        let shape = Shape::new(&dims);
         let (ax, last) = (ax as isize, last as isize);
         Ok((
             Tensor::from_vec_unchecked(values, shape.clone())
                 .transpose(ax, last)?
                 .contiguous(),
-            Tensor::from_vec_unchecked(indices, shape.clone())
+            Tensor::from_vec_unchecked(indices, shape)
                 .transpose(ax, last)?
                 .contiguous(),
         ))
@@ -192,6 +205,17 @@ mod tests {
                     x.argsort(axis as isize - 3, descending).unwrap().to_vec(),
                     indices
                 );
+                // topk selects its head before sorting it: the same head as the full sort
+                let (sorted, order) = x.sort(axis as isize, descending).unwrap();
+                for k in 0..=dims[axis] {
+                    let (v, i) = x.topk(k, axis as isize, descending).unwrap();
+                    let a = axis as isize;
+                    let head = order.narrow(a, 0, k).unwrap().to_vec();
+                    assert_eq!(i.to_vec(), head, "k {k} axis {axis}");
+                    let bits = |t: &Tensor<f64>| t.to_vec().into_iter().map(f64::to_bits);
+                    let sorted_head = sorted.narrow(a, 0, k).unwrap();
+                    assert!(bits(&v).eq(bits(&sorted_head)), "k {k} axis {axis}");
+                }
             }
         }
     }
