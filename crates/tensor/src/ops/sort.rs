@@ -31,7 +31,8 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range.
     pub fn sort(&self, axis: isize, descending: bool) -> Result<(Tensor<T>, Tensor<i64>)> {
-        self.sorted("sort", axis, descending, None)
+        let (values, indices) = self.sorted("sort", axis, descending, None, true)?;
+        Ok((values.unwrap_or_else(|| self.contiguous()), indices))
     }
 
     /// The indices that sort `self` along `axis` (`torch.argsort(stable=True)`): the second
@@ -40,7 +41,7 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range.
     pub fn argsort(&self, axis: isize, descending: bool) -> Result<Tensor<i64>> {
-        Ok(self.sorted("argsort", axis, descending, None)?.1)
+        Ok(self.sorted("argsort", axis, descending, None, false)?.1)
     }
 
     /// The `k` largest elements along `axis` (the `k` smallest when not `largest`), in order
@@ -79,22 +80,25 @@ impl<T: Numeric> Tensor<T> {
                 "k = 0 of a 0-d tensor: a 0-d result holds one element",
             ));
         }
-        self.sorted(op, axis, largest, Some(k))
+        let (values, indices) = self.sorted(op, axis, largest, Some(k), true)?;
+        Ok((values.unwrap_or_else(|| self.contiguous()), indices))
     }
 
-    /// Sorts every line along `axis`, returning the values and their indices: the first `keep`
-    /// of each line, or all of them. A short head is selected before it is sorted, so that
-    /// `topk` with a small k costs about one pass over each line.
+    /// Sorts every line along `axis`, returning the values (when `with_values`) and their
+    /// indices: the first `keep` of each line, or all of them. A short head is selected before it
+    /// is sorted, so that `topk` with a small k costs about one pass over each line. A 0-d
+    /// tensor is its own sorted line, and gives no values: they are the tensor.
     fn sorted(
         &self,
         op: &'static str,
         axis: isize,
         descending: bool,
         keep: Option<usize>,
-    ) -> Result<(Tensor<T>, Tensor<i64>)> {
+        with_values: bool,
+    ) -> Result<(Option<Tensor<T>>, Tensor<i64>)> {
         let axes = resolve_reduction_axes(op, &[axis], self.rank())?;
         let Some(&ax) = axes.first() else {
-            return Ok((self.contiguous(), Tensor::scalar(0)));
+            return Ok((None, Tensor::scalar(0)));
         };
         let last = self.rank() - 1;
         let lines = self.transpose(ax as isize, last as isize)?.contiguous();
@@ -102,7 +106,7 @@ impl<T: Numeric> Tensor<T> {
         let k = keep.map_or(n, |k| k.min(n));
         let data = lines.as_slice().expect("contiguous");
         let out_len = data.len().checked_div(n).unwrap_or(0) * k;
-        let mut values = Vec::with_capacity(out_len);
+        let mut values = Vec::with_capacity(if with_values { out_len } else { 0 });
         let mut indices = Vec::with_capacity(out_len);
         let mut order: Vec<usize> = Vec::with_capacity(n);
         if n > 0 {
@@ -125,7 +129,9 @@ impl<T: Numeric> Tensor<T> {
                     order.truncate(k);
                 }
                 order.sort_unstable_by(by_value);
-                values.extend(order.iter().map(|&i| line[i]));
+                if with_values {
+                    values.extend(order.iter().map(|&i| line[i]));
+                }
                 indices.extend(order.iter().map(|&i| i as i64));
             }
         }
@@ -133,14 +139,12 @@ impl<T: Numeric> Tensor<T> {
         dims[last] = k;
         let shape = Shape::new(&dims);
         let (ax, last) = (ax as isize, last as isize);
-        Ok((
-            Tensor::from_vec_unchecked(values, shape.clone())
-                .transpose(ax, last)?
-                .contiguous(),
-            Tensor::from_vec_unchecked(indices, shape)
-                .transpose(ax, last)?
-                .contiguous(),
-        ))
+        let values = with_values
+            .then(|| Tensor::from_vec_unchecked(values, shape.clone()).transpose(ax, last))
+            .transpose()?
+            .map(|v| v.contiguous());
+        let indices = Tensor::from_vec_unchecked(indices, shape).transpose(ax, last)?;
+        Ok((values, indices.contiguous()))
     }
 }
 

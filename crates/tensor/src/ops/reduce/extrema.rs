@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::empty_reduction;
-use super::plan::{distinct_elements, Plan};
+use super::plan::{distinct_elements, without_reduced_broadcast, Plan};
 use crate::element::Numeric;
 use crate::error::{Result, TensorError};
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
@@ -192,6 +192,9 @@ impl<T: Numeric> Tensor<T> {
         keepdim: bool,
         pick: impl Fn(T, T) -> T + Copy + Sync,
     ) -> Result<Tensor<T>> {
+        if let Some((cut, _)) = without_reduced_broadcast(op, self, axes)? {
+            return cut.extreme(op, axes, keepdim, pick);
+        }
         let plan = Plan::new(op, self, axes, keepdim)?;
         if plan.red == 0 {
             return Err(empty_reduction(op, self.shape(), axes));
@@ -216,6 +219,10 @@ impl<T: Numeric> Tensor<T> {
         keepdim: bool,
         beats: impl Fn(T, T) -> bool + Copy + Sync,
     ) -> Result<Tensor<i64>> {
+        // Along a broadcast axis every element ties with the first.
+        if let Some((cut, _)) = without_reduced_broadcast(op, self, &[axis])? {
+            return cut.arg_extreme(op, axis, keepdim, beats);
+        }
         let plan = Plan::new(op, self, &[axis], keepdim)?;
         if plan.red == 0 {
             return Err(empty_reduction(op, self.shape(), &[axis]));

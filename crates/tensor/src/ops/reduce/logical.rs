@@ -1,6 +1,6 @@
 //! `any` and `all` over axes of a boolean mask, and over the whole of it.
 
-use super::plan::{distinct_elements, Plan};
+use super::plan::{distinct_elements, without_reduced_broadcast, Plan};
 use crate::error::Result;
 use crate::tensor::Tensor;
 
@@ -18,6 +18,9 @@ impl Tensor<bool> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn any(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<bool>> {
+        if let Some((cut, _)) = without_reduced_broadcast("any", self, axes)? {
+            return cut.any(axes, keepdim);
+        }
         let plan = Plan::new("any", self, axes, keepdim)?;
         Ok(plan.run(
             |x| x.contains(&true),
@@ -38,6 +41,9 @@ impl Tensor<bool> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn all(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<bool>> {
+        if let Some((cut, _)) = without_reduced_broadcast("all", self, axes)? {
+            return cut.all(axes, keepdim);
+        }
         let plan = Plan::new("all", self, axes, keepdim)?;
         Ok(plan.run(
             |x| !x.contains(&false),

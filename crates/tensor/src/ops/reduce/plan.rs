@@ -5,9 +5,10 @@
 //! output is a contiguous row); reducing the leading axes gives `outer = 1` (each output is a
 //! column, summed down the rows). A permutation of a contiguous tensor, such as a transpose, is
 //! walked the same way in storage order when that keeps the outputs in row-major order: no copy
-//! either. Any other view is copied once — in row-major order when its reduced axes are
-//! adjacent, otherwise with its kept axes in front and its reduced axes behind (`inner = 1`).
-//! Kernels are written twice: along a row, and down the columns of a block.
+//! either. A reduced broadcast axis is first cut to size 1 by the reductions that can count it
+//! (`without_reduced_broadcast`). Any other view is copied once — in row-major order when its
+//! reduced axes are adjacent, otherwise with its kept axes in front and its reduced axes behind
+//! (`inner = 1`). Kernels are written twice: along a row, and down the columns of a block.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -221,6 +222,43 @@ pub(super) fn distinct_elements<T: Element>(x: &Tensor<T>) -> (Cow<'_, [T]>, usi
         layout: core,
     };
     (Cow::Owned(core.to_vec()), repeats)
+}
+
+/// `x` with each broadcast axis it is reduced over (stride 0, size > 1) cut to size 1, and the
+/// product of those axes' sizes: how many times each element of the cut view stands in every
+/// output. `None` when no reduced axis is broadcast. An idempotent reduction (max, min, any, all,
+/// argmax, mean) of the cut view is the reduction of `x`; a sum is multiplied by the count. So the
+/// gradient `expand`s hand to `sum_to` is summed without copying the expansion.
+///
+/// # Errors
+/// An axis out of range or repeated, named with `op`.
+pub(super) fn without_reduced_broadcast<T: Element>(
+    op: &'static str,
+    x: &Tensor<T>,
+    axes: &[isize],
+) -> Result<Option<(Tensor<T>, usize)>> {
+    let broadcast = |(&d, &s): (&usize, &isize)| s == 0 && d > 1;
+    if x.numel() == 0 || !x.dims().iter().zip(x.strides()).any(broadcast) {
+        return Ok(None);
+    }
+    let axes = resolve_reduction_axes(op, axes, x.rank())?;
+    let mut dims: Dims = x.dims().iter().copied().collect();
+    let mut repeats = 1;
+    for &a in &axes {
+        if x.strides()[a] == 0 {
+            repeats *= dims[a];
+            dims[a] = 1;
+        }
+    }
+    if repeats == 1 {
+        return Ok(None);
+    }
+    let layout = Layout::from_parts(dims.into(), x.strides().into(), x.layout.offset);
+    let cut = Tensor {
+        storage: x.storage.clone(),
+        layout,
+    };
+    Ok(Some((cut, repeats)))
 }
 
 /// For a contiguous `x` reduced over `axes` that are not adjacent (such as a bias gradient's

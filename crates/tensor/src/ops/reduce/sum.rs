@@ -1,7 +1,7 @@
 //! Sum, product and mean over axes.
 
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::{distinct_elements, split_reduction, Plan};
+use super::plan::{distinct_elements, split_reduction, without_reduced_broadcast, Plan};
 use crate::element::{Float, Numeric};
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -20,6 +20,9 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        if let Some((cut, repeats)) = without_reduced_broadcast("sum", self, axes)? {
+            return Ok(cut.sum(axes, keepdim)?.map(|s| repeated(s, repeats)));
+        }
         if let Some((run, rest)) = split_reduction("sum", self, axes)? {
             let partial = self.sum(&run, true)?.sum(&rest, true)?;
             if keepdim {
@@ -44,14 +47,7 @@ impl<T: Numeric> Tensor<T> {
     /// transpose in storage order, neither copied.
     pub fn sum_all(&self) -> T {
         let (data, repeats) = distinct_elements(self);
-        let sum = pairwise_sum(&data, &|v| v);
-        if repeats == 1 {
-            return sum;
-        }
-        match T::from_usize(repeats) {
-            Some(n) => sum * n,
-            None => added_up(sum, repeats),
-        }
+        repeated(pairwise_sum(&data, &|v| v), repeats)
     }
 
     /// Product over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. The
@@ -82,6 +78,9 @@ impl<T: Float> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn mean(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        if let Some((cut, _)) = without_reduced_broadcast("mean", self, axes)? {
+            return cut.mean(axes, keepdim);
+        }
         let plan = Plan::new("mean", self, axes, keepdim)?;
         let n = T::from_f64_lossy(plan.red as f64);
         Ok(plan.run(
@@ -98,6 +97,18 @@ impl<T: Float> Tensor<T> {
     /// The mean of every element (NaN for an empty tensor).
     pub fn mean_all(&self) -> T {
         self.sum_all() / T::from_f64_lossy(self.numel() as f64)
+    }
+}
+
+/// `sum` standing for `n` equal sums: multiplied by `n`, or added up by doubling when the type
+/// cannot hold `n`.
+fn repeated<T: Numeric>(sum: T, n: usize) -> T {
+    if n == 1 {
+        return sum;
+    }
+    match T::from_usize(n) {
+        Some(n) => sum * n,
+        None => added_up(sum, n),
     }
 }
 
@@ -260,5 +271,35 @@ mod tests {
         assert_eq!(super::added_up(3u8, 85), 255);
         assert_eq!(super::added_up(-7i64, 1000), -7000);
         assert_eq!(super::added_up(2.5f64, 0), 0.0);
+    }
+
+    #[test]
+    fn reductions_over_broadcast_axes_read_each_stored_element_once() {
+        // 3·2⁴⁰ logical elements: a copy of them could not be allocated.
+        let x = Tensor::from_vec(vec![1.5f64, -2.0, 4.0], [3, 1]).unwrap();
+        let n = (1u64 << 40) as f64;
+        let wide = x.expand([3, 1 << 40]).unwrap();
+        let sums = wide.sum(&[1], false).unwrap();
+        assert_eq!(sums.to_vec(), vec![1.5 * n, -2.0 * n, 4.0 * n]);
+        let mean = wide.mean(&[-1], true).unwrap();
+        assert_eq!((mean.dims(), mean.to_vec()), (&[3, 1][..], x.to_vec()));
+        assert_eq!(wide.max(&[1], false).unwrap().to_vec(), x.to_vec());
+        assert_eq!(wide.min(&[0, 1], false).unwrap().item().unwrap(), -2.0);
+        assert_eq!(wide.argmax(1, false).unwrap().to_vec(), vec![0, 0, 0]);
+        assert_eq!(wide.sum(&[1, 0], true).unwrap().to_vec(), vec![3.5 * n]);
+        // The broadcast axis in front, the stored one reduced as well.
+        let tall = x.t().expand([1 << 40, 3]).unwrap();
+        assert_eq!(tall.sum(&[0], false).unwrap().to_vec(), sums.to_vec());
+        assert_eq!(tall.argmin(0, true).unwrap().to_vec(), vec![0, 0, 0]);
+        let mask = x.map(|v| v > 0.0).expand([3, 1 << 40]).unwrap();
+        assert_eq!(
+            mask.any(&[1], false).unwrap().to_vec(),
+            vec![true, false, true]
+        );
+        assert_eq!(mask.all(&[0, 1], false).unwrap().to_vec(), vec![false]);
+        // A count u8 cannot hold: 300 copies of 0, added up by doubling.
+        let zeros = Tensor::from_vec1(vec![0u8, 1]).unsqueeze(1).unwrap();
+        let sum = zeros.expand([2, 300]).unwrap().sum(&[1], false).unwrap();
+        assert_eq!(sum.to_vec()[0], 0);
     }
 }
