@@ -73,8 +73,8 @@ pub fn cross_entropy_soft<T: Float>(
 ///
 /// With probabilities no sample has a class to ignore: as in PyTorch, a non-negative
 /// `ignore_index` is refused, and a negative one (such as −100, shared with options for class
-/// indices) names no class and changes nothing. Class weights
-/// are constants: no gradient reaches them. Gradients, with s the reduction's factor:
+/// indices) names no class and changes nothing. Class weights are constants: no gradient reaches
+/// them. Gradients, with s the reduction's factor:
 /// dL/dx\[c\] = s·(softmax(x)\[c\]·Σ_k w\[k\]·t̃\[k\] − w\[c\]·t̃\[c\]) and
 /// dL/dt\[c\] = −s·(1 − ε)·w\[c\]·log softmax(x)\[c\].
 ///
@@ -102,8 +102,7 @@ pub fn cross_entropy_soft<T: Float>(
 ///
 /// # Errors
 /// As [`cross_entropy_soft`]; a smoothing outside [0, 1]; an `ignore_index` of 0 or more; class
-/// weights
-/// whose shape is not `(C,)`.
+/// weights whose shape is not `(C,)`.
 pub fn cross_entropy_soft_with<T: Float>(
     input: &Var<T>,
     target: &Var<T>,
