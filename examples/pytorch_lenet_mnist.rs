@@ -35,13 +35,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = data_dir();
     let weights = dir.join("interop/lenet5_mnist.safetensors");
     let expected_file = dir.join("interop/lenet5_mnist.expected.json");
-    if !weights.is_file() || !expected_file.is_file() {
-        return Err(format!(
-            "{} or {} not found: set SCALPEL_DATA_DIR to the shared data folder",
-            weights.display(),
-            expected_file.display()
-        )
-        .into());
+    for file in [&weights, &expected_file] {
+        if !file.is_file() {
+            return Err(format!(
+                "file not found: {}\nThe weights PyTorch wrote live in the interop/ folder of the \
+                 folder named by the environment variable SCALPEL_DATA_DIR (default ./data). \
+                 They come with the project's shared data folder (../shared/data; see its \
+                 README.md, section interop/): run with SCALPEL_DATA_DIR=../shared/data",
+                file.display()
+            )
+            .into());
+        }
     }
 
     // PyTorch's state-dict names (conv1.weight, …, fc3.bias) are LeNet5's: a strict load.

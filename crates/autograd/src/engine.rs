@@ -375,11 +375,17 @@ fn accumulate<T: Float>(pending: &mut HashMap<u64, Var<T>>, id: u64, g: Var<T>) 
 }
 
 /// The error for an operation whose input leaves changed after it ran; it names those leaves
-/// (by label, or by shape when they carry none).
+/// (by label, or by shape when they carry none), each once however often the operation used it.
 fn changed_after_use<T: Float>(op: &'static str, inputs: &[Var<T>]) -> AutogradError {
+    let mut seen = Vec::with_capacity(inputs.len());
     let leaves: Vec<String> = inputs
         .iter()
         .filter(|v| v.inner.node.is_none())
+        .filter(|v| {
+            let new = !seen.contains(&v.id());
+            seen.push(v.id());
+            new
+        })
         .map(|v| match v.label() {
             Some(label) => format!("`{label}`"),
             None => format!("leaf of shape {}", v.shape()),

@@ -40,6 +40,30 @@ impl Default for TrainingFlag {
     }
 }
 
+/// Inherent `train`, `eval` and `is_training` for a layer that serves every element type
+/// (`impl<T: Float> Module<T>`), whose flag is the field `training`: through the trait, a bare
+/// `dropout.eval()` could not tell which `Module<T>` is meant and would not compile.
+macro_rules! mode_switches {
+    ($layer:ty) => {
+        impl $layer {
+            /// Switches to training (`true`) or evaluation (`false`) mode, as
+            /// [`Module::train`](crate::Module::train) does.
+            pub fn train(&self, training: bool) {
+                self.training.set(training);
+            }
+            /// Switches to evaluation mode, as [`Module::eval`](crate::Module::eval) does.
+            pub fn eval(&self) {
+                self.training.set(false);
+            }
+            /// True in training mode.
+            pub fn is_training(&self) -> bool {
+                self.training.get()
+            }
+        }
+    };
+}
+pub(crate) use mode_switches;
+
 /// A building block of a network: a function of one variable with parameters and buffers.
 ///
 /// An implementation provides [`forward`](Module::forward) and describes itself through four

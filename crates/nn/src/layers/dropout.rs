@@ -6,7 +6,7 @@ use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::{Float, Tensor, TensorError};
 
-use crate::module::{Module, TrainingFlag};
+use crate::module::{mode_switches, Module, TrainingFlag};
 
 /// Inverted dropout: in training, each element is zeroed with probability `p` and the kept ones
 /// are scaled by 1/(1 − p), so that the expected activation is unchanged and evaluation needs no
@@ -76,6 +76,8 @@ pub fn dropout<T: Float>(x: &Var<T>, p: f64, training: bool, rng: &mut Rng) -> R
     let mask = mask.mul_scalar(T::from_f64_lossy(scale));
     x.mul(&Var::constant(mask))
 }
+
+mode_switches!(Dropout);
 
 impl<T: Float> Module<T> for Dropout {
     fn forward(&self, x: &Var<T>) -> Result<Var<T>> {

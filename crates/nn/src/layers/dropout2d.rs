@@ -8,7 +8,7 @@ use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
 use scalpel_tensor::{Float, Tensor, TensorError};
 
-use crate::module::{Module, TrainingFlag};
+use crate::module::{mode_switches, Module, TrainingFlag};
 
 /// Inverted channel dropout on `(N, C, H, W)` (or any `(N, C, …)`): in training, each channel
 /// of each sample is zeroed with probability `p` and the kept ones are scaled by 1/(1 − p); in
@@ -102,6 +102,8 @@ pub fn dropout2d<T: Float>(x: &Var<T>, p: f64, training: bool, rng: &mut Rng) ->
     let scale = if p < 1.0 { 1.0 / (1.0 - p) } else { 0.0 };
     x.mul(&Var::constant(mask.mul_scalar(T::from_f64_lossy(scale))))
 }
+
+mode_switches!(Dropout2d);
 
 impl<T: Float> Module<T> for Dropout2d {
     fn forward(&self, x: &Var<T>) -> Result<Var<T>> {

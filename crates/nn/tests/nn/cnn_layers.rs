@@ -274,7 +274,7 @@ fn dropout2d_is_the_identity_in_eval_mode_and_seeded_in_training() {
         Module::<f64>::forward(&drop, &x).unwrap().value(),
         Module::<f64>::forward(&again, &x).unwrap().value()
     );
-    Module::<f64>::eval(&drop);
+    drop.eval();
     assert_eq!(
         Module::<f64>::forward(&drop, &x).unwrap().value(),
         x.value()

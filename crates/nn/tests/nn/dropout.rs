@@ -23,9 +23,14 @@ fn training_zeroes_about_p_and_scales_the_rest_by_one_over_keep() {
 #[test]
 fn eval_mode_is_the_identity() {
     let d = Dropout::with_seed(0.9, 1);
-    <Dropout as Module<f32>>::eval(&d);
+    // The layer serves every element type; its own switches need none named.
+    d.eval();
+    assert!(!d.is_training() && !Module::<f32>::is_training(&d));
     let x = Var::constant(Tensor::<f32>::ones([3, 4]));
     assert_eq!(d.forward(&x).unwrap().value(), x.value());
+    d.train(true);
+    assert!(Module::<f64>::is_training(&d));
+    assert_ne!(d.forward(&x).unwrap().value(), x.value());
 }
 
 #[test]
