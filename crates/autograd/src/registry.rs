@@ -73,6 +73,9 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "expand",
     "flip",
     "slice_grad",
+    // triangles
+    "tril",
+    "triu",
     // indexing and joining
     "concat",
     "stack",

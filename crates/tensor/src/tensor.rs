@@ -92,6 +92,10 @@ impl<T: Element> Tensor<T> {
         let shape = shape.into();
         Self::from_vec_unchecked(buffer_cache::filled(shape.numel(), value), shape)
     }
+    /// A tensor with the shape of `other` filled with `value` (`torch.full_like`).
+    pub fn full_like(other: &Tensor<T>, value: T) -> Self {
+        Self::full(other.shape(), value)
+    }
     /// A tensor of `shape` whose element at row-major position `i` is `f(i)`.
     pub fn from_fn(shape: impl Into<Shape>, f: impl FnMut(usize) -> T) -> Self {
         let shape = shape.into();
@@ -574,6 +578,20 @@ mod tests {
             e.to_string(),
             "from_vec: shape [2, 3] needs 6 elements, got 5"
         );
+    }
+
+    #[test]
+    fn like_constructors_take_the_shape_not_the_layout() {
+        // A transposed view: the result is a fresh contiguous tensor of the view's shape.
+        let x = Tensor::from_vec((0..6).collect::<Vec<i64>>(), [2, 3])
+            .unwrap()
+            .t();
+        let sevens = Tensor::full_like(&x, 7);
+        assert_eq!((sevens.dims(), sevens.to_vec()), (&[3, 2][..], vec![7; 6]));
+        assert_eq!(Tensor::zeros_like(&x).to_vec(), vec![0; 6]);
+        assert_eq!(Tensor::ones_like(&x).dims(), &[3, 2]);
+        let mask = Tensor::full_like(&Tensor::<bool>::full([0, 2], true), false);
+        assert_eq!(mask.dims(), &[0, 2]);
     }
 
     #[test]

@@ -9,4 +9,5 @@ mod matmul;
 mod pool;
 mod reduce;
 mod sort;
+mod triangle;
 mod view;

@@ -10,3 +10,4 @@ pub mod pool;
 pub mod reduce;
 mod scan;
 mod sort;
+pub mod triangle;

@@ -1,5 +1,6 @@
 //! Views: reshape, flatten, permute, transpose, t, slice, narrow, select, squeeze, unsqueeze,
-//! broadcast_to, expand, flip, and slice_grad (the adjoint of slice).
+//! broadcast_to, expand, flip, slice_grad (the adjoint of slice), and the triangles tril and
+//! triu (which zero the rest of a matrix: linear, like the views).
 //!
 //! A view is linear, so its second derivative vanishes; half of the cases square the view's
 //! output, which makes the second-order check run through the backward of the view's backward.
@@ -41,6 +42,8 @@ pub fn entries() -> Vec<Entry> {
         Entry::gradgrad("expand", |rng| broadcast_cases(rng, true)),
         Entry::gradgrad("flip", flip_cases),
         Entry::gradgrad("slice_grad", slice_grad_cases),
+        Entry::gradgrad("tril", |rng| triangle_cases(rng, false)),
+        Entry::gradgrad("triu", |rng| triangle_cases(rng, true)),
     ]
 }
 
@@ -312,6 +315,32 @@ fn flip_cases(rng: &mut Rng) -> Vec<Case> {
                 i % 2 == 1,
                 move |x| x.flip(&axes),
             )
+        })
+        .collect()
+}
+
+/// tril (or triu) of matrices and batches of them, on diagonals below, on and above the main
+/// one and past the corners (everything kept, or nothing).
+fn triangle_cases(rng: &mut Rng, upper: bool) -> Vec<Case> {
+    let plan: [(usize, isize, View); 5] = [
+        (2, 0, View::Contiguous),
+        (2, -1, View::Transposed),
+        (3, 1, View::Strided),
+        (3, 9, View::Flipped),
+        (4, -9, View::Broadcast),
+    ];
+    let op = if upper { "triu" } else { "tril" };
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (rank, k, view))| {
+            let d = sample::dims(rng, rank, 2, 4);
+            case(rng, format!("{op} k={k}"), &d, view, i % 2 == 1, move |x| {
+                if upper {
+                    x.triu(k)
+                } else {
+                    x.tril(k)
+                }
+            })
         })
         .collect()
 }

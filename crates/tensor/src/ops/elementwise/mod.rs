@@ -6,6 +6,7 @@
 //! [`PARALLEL_THRESHOLD`] elements, and otherwise walk strided layouts row by row.
 
 mod binary;
+mod close;
 mod compare;
 mod scalar;
 mod unary;
