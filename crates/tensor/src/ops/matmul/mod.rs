@@ -8,6 +8,10 @@
 //!
 //! No operand is copied: transposed, narrowed, flipped or expanded views go straight to the
 //! `gemm` crate with their strides, so `a.matmul(&b.t())` costs the same as `a.matmul(&b)`.
+//!
+//! The products are for `f32` and `f64` (the element types of `gemm`). Integers, which numpy
+//! multiplies as well, are cast first: `a.cast::<f64>().matmul(&b.cast())` is exact while every
+//! partial sum stays below 2⁵³.
 
 mod batched;
 pub mod kernel;
