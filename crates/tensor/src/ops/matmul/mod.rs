@@ -11,7 +11,7 @@
 //!
 //! The products are for `f32` and `f64` (the element types of `gemm`). Integers, which numpy
 //! multiplies as well, are cast first: `a.cast::<f64>().matmul(&b.cast())` is exact while every
-//! partial sum stays below 2⁵³.
+//! product and partial sum stays below 2⁵³ in magnitude.
 
 mod batched;
 pub mod kernel;
