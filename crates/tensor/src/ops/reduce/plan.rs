@@ -226,9 +226,11 @@ pub(super) fn distinct_elements<T: Element>(x: &Tensor<T>) -> (Cow<'_, [T]>, usi
 
 /// `x` with each broadcast axis it is reduced over (stride 0, size > 1) cut to size 1, and the
 /// product of those axes' sizes: how many times each element of the cut view stands in every
-/// output. `None` when no reduced axis is broadcast. An idempotent reduction (max, min, any, all,
-/// argmax, mean) of the cut view is the reduction of `x`; a sum is multiplied by the count. So the
-/// gradient `expand`s hand to `sum_to` is summed without copying the expansion.
+/// output. `None` when no reduced axis is broadcast. Max, min, any and all of the cut view are
+/// those of `x` (copies change no extreme), and so is the mean (the mean of equal copies); argmax
+/// and argmin along a broadcast axis are 0 (every element ties with the first); a sum is
+/// multiplied by the count. So the gradient `expand`s hand to `sum_to` is summed without copying
+/// the expansion.
 ///
 /// # Errors
 /// An axis out of range or repeated, named with `op`.
