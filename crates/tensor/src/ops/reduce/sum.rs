@@ -8,7 +8,8 @@ use crate::tensor::Tensor;
 
 impl<T: Numeric> Tensor<T> {
     /// Sum over `axes` (empty: over no axis), keeping them as size 1 when `keepdim`. Summing zero
-    /// elements gives 0. Floats are summed pairwise.
+    /// elements gives 0. Floats are summed pairwise. A reduced broadcast axis is not copied: the
+    /// sum of its one stored element is multiplied by its size.
     ///
     /// ```
     /// use scalpel_tensor::Tensor;
