@@ -2,7 +2,7 @@
 //! others, so it is a [`where_`](Var::where_) of the variable and zero on a constant mask, and
 //! its gradient is the output gradient on the same triangle (to every order).
 
-use scalpel_tensor::ops::triangle::matrix_dims;
+use scalpel_tensor::ops::triangle::triangle_mask;
 use scalpel_tensor::{Float, Tensor};
 
 use crate::error::Result;
@@ -23,8 +23,11 @@ impl<T: Float> Var<T> {
     /// # Errors
     /// Fewer than two axes; anomaly mode.
     pub fn tril(&self, k: isize) -> Result<Var<T>> {
-        let (rows, cols) = matrix_dims("tril", &self.shape())?;
-        Var::where_(&Tensor::tri(rows, cols, k), self, &zero())
+        Var::where_(
+            &triangle_mask("tril", &self.shape(), k, false)?,
+            self,
+            &zero(),
+        )
     }
 
     /// The upper triangle of each matrix (the last two axes) from diagonal `k` up, the other
@@ -33,8 +36,11 @@ impl<T: Float> Var<T> {
     /// # Errors
     /// Fewer than two axes; anomaly mode.
     pub fn triu(&self, k: isize) -> Result<Var<T>> {
-        let (rows, cols) = matrix_dims("triu", &self.shape())?;
-        Var::where_(&Tensor::tri(rows, cols, k.saturating_sub(1)), &zero(), self)
+        Var::where_(
+            &triangle_mask("triu", &self.shape(), k, true)?,
+            self,
+            &zero(),
+        )
     }
 }
 

@@ -43,9 +43,8 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// A tensor with fewer than two axes.
     pub fn tril(&self, k: isize) -> Result<Tensor<T>> {
-        let (rows, cols) = matrix_dims("tril", self.shape())?;
-        let zero = Tensor::scalar(T::default());
-        Tensor::where_(&Tensor::tri(rows, cols, k), self, &zero)
+        let kept = triangle_mask("tril", self.shape(), k, false)?;
+        Tensor::where_(&kept, self, &Tensor::scalar(T::default()))
     }
 
     /// The upper triangle of each matrix (the last two axes): elements on and above diagonal
@@ -60,26 +59,36 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// A tensor with fewer than two axes.
     pub fn triu(&self, k: isize) -> Result<Tensor<T>> {
-        let (rows, cols) = matrix_dims("triu", self.shape())?;
-        let zero = Tensor::scalar(T::default());
-        Tensor::where_(&Tensor::tri(rows, cols, k.saturating_sub(1)), &zero, self)
+        let kept = triangle_mask("triu", self.shape(), k, true)?;
+        Tensor::where_(&kept, self, &Tensor::scalar(T::default()))
     }
 }
 
-/// The sizes of the last two axes, the matrices of `tril` and `triu` (and of their autograd
-/// forms).
+/// The mask of the elements `tril(k)` (or, when `upper`, `triu(k)`) keeps in each matrix of a
+/// tensor of `shape`: `rows × cols`, the size of its last two axes, broadcasting over the rest.
+/// Shared by the tensor and autograd forms.
 ///
 /// # Errors
 /// [`TensorError::InvalidShape`] naming `op` when `shape` has fewer than two axes.
-pub fn matrix_dims(op: &'static str, shape: &Shape) -> Result<(usize, usize)> {
-    match shape.dims() {
-        [.., rows, cols] => Ok((*rows, *cols)),
-        _ => Err(TensorError::shape(
+pub fn triangle_mask(
+    op: &'static str,
+    shape: &Shape,
+    k: isize,
+    upper: bool,
+) -> Result<Tensor<bool>> {
+    let [.., rows, cols] = *shape.dims() else {
+        return Err(TensorError::shape(
             op,
             shape,
             "needs at least two axes: the matrices are the last two",
-        )),
-    }
+        ));
+    };
+    Ok(if upper {
+        // j ≥ i + k is the complement of j ≤ i + k − 1.
+        Tensor::tri(rows, cols, k.saturating_sub(1)).not()
+    } else {
+        Tensor::tri(rows, cols, k)
+    })
 }
 
 #[cfg(test)]
