@@ -355,6 +355,24 @@ pub(crate) fn backward<T: Float>(
             let w = hit.div(&count)?;
             one(expand_reduced(g, axes, *keepdim, &x.shape())?.mul(&c(w))?)
         }
+        Op::Norm { p, axes, keepdim } => {
+            // sign(x)·|x|^(p−1) / ‖x‖^(p−1), which is x / ‖x‖ for p = 2. A zero norm has only
+            // zeros beneath it, where the gradient is taken as 0: dividing by 1 there, rather
+            // than by 0, keeps NaN out of the gradient (and, for p ≥ 2, out of its derivatives).
+            let shape = x.shape();
+            let norm = expand_reduced(out, axes, *keepdim, &shape)?;
+            let zero = norm.value().eq_scalar(T::zero());
+            let norm = Var::where_(&zero, &c(Tensor::scalar(T::one())), &norm)?;
+            let ratio = if *p == scalar(2.0) {
+                x.div(&norm)?
+            } else {
+                let q = *p - T::one();
+                c(x.value().sign())
+                    .mul(&x.abs()?.powf(q)?)?
+                    .div(&norm.powf(q)?)?
+            };
+            one(expand_reduced(g, axes, *keepdim, &shape)?.mul(&ratio)?)
+        }
         Op::LogSumExp { axes, keepdim } => {
             // softmax over the reduced axes: e^(x − lse)
             let lse = if *keepdim {

@@ -85,6 +85,12 @@ pub(crate) enum Op<T: Float> {
         axes: Vec<isize>,
         keepdim: bool,
     },
+    /// A p-norm with p > 0 other than 1 (which is the sum of |x|).
+    Norm {
+        p: T,
+        axes: Vec<isize>,
+        keepdim: bool,
+    },
     Softmax(isize),
     LogSoftmax(isize),
     Cumsum(isize),
@@ -199,6 +205,7 @@ impl<T: Float> Op<T> {
             Op::Max { .. } => "max",
             Op::Min { .. } => "min",
             Op::LogSumExp { .. } => "logsumexp",
+            Op::Norm { .. } => "norm",
             Op::Softmax(_) => "softmax",
             Op::LogSoftmax(_) => "log_softmax",
             Op::Cumsum(_) => "cumsum",

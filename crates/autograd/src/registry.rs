@@ -52,6 +52,7 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "max",
     "min",
     "logsumexp",
+    "norm",
     "softmax",
     "log_softmax",
     "cumsum",
@@ -73,14 +74,18 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "expand",
     "flip",
     "slice_grad",
-    // triangles
+    // triangles and diagonals
     "tril",
     "triu",
+    "diagonal",
+    "trace",
     // indexing and joining
     "concat",
     "stack",
     "split",
     "chunk",
+    "unbind",
+    "roll",
     "gather",
     "scatter_add",
     "index_select",

@@ -1,6 +1,7 @@
-//! Joining, splitting and indexing of variables: concat, stack, split, chunk, gather,
-//! scatter_add, index_select, index_add, pad, repeat.
+//! Joining, splitting and indexing of variables: concat, stack, split, chunk, unbind, roll,
+//! gather, scatter_add, index_select, index_add, pad, repeat.
 
+use scalpel_tensor::ops::index::roll::roll_parts;
 use scalpel_tensor::shape::resolve_axis;
 use scalpel_tensor::{Float, Tensor, TensorError};
 
@@ -66,6 +67,39 @@ impl<T: Float> Var<T> {
         }
         let size = self.dims()[ax].div_ceil(chunks).max(1);
         self.split(size, axis)
+    }
+    /// Every index along `axis`, as variables with that axis removed (torch.unbind); the
+    /// inverse of [`stack`](Self::stack).
+    ///
+    /// # Errors
+    /// Axis out of range.
+    pub fn unbind(&self, axis: isize) -> Result<Vec<Var<T>>> {
+        let ax = resolve_axis("unbind", axis, self.rank())?;
+        (0..self.dims()[ax])
+            .map(|i| self.select(ax as isize, i))
+            .collect()
+    }
+    /// Shifts elements by `shifts[i]` places along `axes[i]`, wrapping around, as
+    /// [`Tensor::roll`]; the gradient is rolled back.
+    ///
+    /// ```
+    /// use scalpel_autograd::Var;
+    /// use scalpel_tensor::Tensor;
+    /// let x = Var::parameter(Tensor::from_vec((0..6).map(f64::from).collect(), [2, 3]).unwrap());
+    /// let y = x.roll(&[-1, 1], &[1, 0]).unwrap();
+    /// assert_eq!(y.value().to_vec(), vec![4.0, 5.0, 3.0, 1.0, 2.0, 0.0]);
+    /// ```
+    ///
+    /// # Errors
+    /// `shifts` and `axes` of different lengths, or an axis out of range or repeated.
+    pub fn roll(&self, shifts: &[isize], axes: &[isize]) -> Result<Var<T>> {
+        let mut out = self.clone();
+        for (axis, keep) in roll_parts("roll", &self.dims(), shifts, axes)? {
+            let (n, ax) = (out.dims()[axis], axis as isize);
+            let (tail, head) = (out.narrow(ax, keep, n - keep)?, out.narrow(ax, 0, keep)?);
+            out = Var::concat(&[&tail, &head], ax)?;
+        }
+        Ok(out)
     }
     /// `out[…i…] = self[…index[…i…]…]` along `axis` (torch.gather).
     ///

@@ -3,6 +3,7 @@
 //! matching backward rule is in `backward.rs`.
 
 mod conv;
+mod diagonal;
 mod elementwise;
 mod index;
 mod matmul;

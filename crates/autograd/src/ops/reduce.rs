@@ -114,6 +114,53 @@ impl<T: Float> Var<T> {
             vec![self.clone()],
         )
     }
+    /// The p-norm over `axes`, as [`Tensor::norm`](scalpel_tensor::Tensor::norm): (Σ|x|ᵖ)^(1/p)
+    /// for p > 0, max |x| for p = ∞, min |x| for p = −∞, the count of nonzero elements for
+    /// p = 0.
+    ///
+    /// Gradients: sign(x)·|x|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (x / ‖x‖ for p = 2), and 0 for a norm of zeros, where
+    /// it has no derivative (PyTorch's choice: a norm in a loss never turns the gradients to
+    /// NaN; for p < 2 the second derivative at a zero element is infinite). p = 1 is the sum of |x| and p = ±∞ the extreme of |x|, with their gradients (sign(x),
+    /// shared evenly among tied extremes). The count of p = 0 is a step function: its value is
+    /// returned as a constant, through which no gradient flows.
+    ///
+    /// ```
+    /// use scalpel_autograd::Var;
+    /// use scalpel_tensor::Tensor;
+    /// let x = Var::parameter(Tensor::from_vec(vec![3.0f64, -4.0, 0.0, 0.0], [2, 2]).unwrap());
+    /// let n = x.norm(2.0, &[1], false).unwrap();
+    /// assert_eq!(n.value().to_vec(), vec![5.0, 0.0]);
+    /// n.sum_all().unwrap().backward().unwrap();
+    /// assert_eq!(x.grad().unwrap().to_vec(), vec![0.6, -0.8, 0.0, 0.0]);
+    /// ```
+    ///
+    /// # Errors
+    /// A negative or NaN `p`; axes out of range or repeated; p = ±∞ over zero elements; anomaly
+    /// mode.
+    pub fn norm(&self, p: T, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
+        if p == T::infinity() {
+            return self.abs()?.max(axes, keepdim);
+        }
+        if p == T::neg_infinity() {
+            return self.abs()?.min(axes, keepdim);
+        }
+        let v = self.value().norm(p, axes, keepdim)?;
+        if p == T::zero() {
+            return Ok(Var::constant(v));
+        }
+        if p == T::one() {
+            return self.abs()?.sum(axes, keepdim);
+        }
+        Var::from_op(
+            v,
+            Op::Norm {
+                p,
+                axes: axes.to_vec(),
+                keepdim,
+            },
+            vec![self.clone()],
+        )
+    }
     /// Softmax along `axis`.
     ///
     /// # Errors

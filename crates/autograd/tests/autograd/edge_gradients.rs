@@ -163,3 +163,28 @@ fn a_scalar_reduces_and_differentiates_along_axis_zero_as_one_element() {
     let report = gradgradcheck(f, &[Tensor::scalar(0.7)], GradcheckOptions::default()).unwrap();
     assert!(report.passed(), "{report}");
 }
+
+#[test]
+fn a_norm_of_zeros_has_a_zero_gradient() {
+    for p in [2.0, 3.0, 1.5] {
+        // One row of zeros, one row away from zero: the second keeps its textbook gradient.
+        let x = Var::parameter(Tensor::from_vec(vec![0.0, 0.0, 3.0, -4.0], [2, 2]).unwrap());
+        let n = x.norm(p, &[1], false).unwrap().sum_all().unwrap();
+        let g = grad(&[n], None, std::slice::from_ref(&x), true).unwrap()[0]
+            .clone()
+            .unwrap();
+        let d = g.value().to_vec();
+        let q = (3f64.powf(p) + 4f64.powf(p)).powf(1.0 / p);
+        let want = [0.0, 0.0, (3.0 / q).powf(p - 1.0), -(4.0 / q).powf(p - 1.0)];
+        for (got, want) in d.iter().zip(want) {
+            assert!((got - want).abs() < 1e-12, "p = {p}: {d:?}");
+        }
+        // For p ≥ 2 the second derivatives are finite too; below 2, |x|^(p−1) has an infinite
+        // slope at 0, which is the true second derivative there.
+        if p >= 2.0 {
+            let second = first_grad(&g.square().unwrap().sum_all().unwrap(), &x);
+            assert!(second.iter().all(|v| v.is_finite()), "p = {p}: {second:?}");
+            assert_eq!(&second[..2], &[0.0, 0.0], "p = {p}");
+        }
+    }
+}

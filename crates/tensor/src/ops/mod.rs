@@ -1,6 +1,7 @@
 //! Operations, one folder per family.
 
 pub mod conv;
+mod diagonal;
 pub mod elementwise;
 #[cfg(target_arch = "x86_64")]
 mod f32_slices;

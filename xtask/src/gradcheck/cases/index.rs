@@ -1,5 +1,5 @@
-//! Indexing and joining: concat, stack, split, chunk, gather, scatter_add, index_select,
-//! index_add, pad, repeat.
+//! Indexing and joining: concat, stack, split, chunk, unbind, roll, gather, scatter_add,
+//! index_select, index_add, pad, repeat.
 //!
 //! These are linear in their differentiable inputs; as for views, half of the cases square the
 //! result so that the second-order check is not trivially zero. Random indices repeat, so the
@@ -21,6 +21,8 @@ pub fn entries() -> Vec<Entry> {
         Entry::gradgrad("stack", stack_cases),
         Entry::gradgrad("split", |rng| pieces_cases(rng, false)),
         Entry::gradgrad("chunk", |rng| pieces_cases(rng, true)),
+        Entry::gradgrad("unbind", unbind_cases),
+        Entry::gradgrad("roll", roll_cases),
         Entry::gradgrad("gather", gather_cases),
         Entry::gradgrad("scatter_add", scatter_add_cases),
         Entry::gradgrad("index_select", index_select_cases),
@@ -156,6 +158,53 @@ fn pieces_cases(rng: &mut Rng, chunk: bool) -> Vec<Case> {
                     .map(|(k, p)| p.mul_scalar(k as f64 + 1.0))
                     .collect::<Result<Vec<_>>>()?;
                 Var::concat(&weighted.iter().collect::<Vec<_>>(), axis)
+            })
+        })
+        .collect()
+}
+
+/// unbind along each axis; the pieces are weighted 1, 2, 3, … and stacked again, so that each
+/// piece's gradient is told apart from the others'.
+fn unbind_cases(rng: &mut Rng) -> Vec<Case> {
+    let plan: [(usize, isize, View); 4] = [
+        (1, 0, View::Contiguous),
+        (2, -1, View::Transposed),
+        (3, 1, View::Strided),
+        (3, 0, View::Flipped),
+    ];
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (rank, axis, view))| {
+            let d = sample::dims(rng, rank, 1, 4);
+            let label = format!("unbind along {axis}");
+            one_input_squared(rng, label, &d, view, anywhere, i % 2 == 1, move |x| {
+                let weighted = x
+                    .unbind(axis)?
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| p.mul_scalar(k as f64 + 1.0))
+                    .collect::<Result<Vec<_>>>()?;
+                Var::stack(&weighted.iter().collect::<Vec<_>>(), axis)
+            })
+        })
+        .collect()
+}
+
+/// roll by positive, negative and wrapping shifts along one axis or several.
+fn roll_cases(rng: &mut Rng) -> Vec<Case> {
+    let plan: [(usize, Vec<isize>, Vec<isize>, View); 4] = [
+        (1, vec![1], vec![0], View::Contiguous),
+        (2, vec![-1, 5], vec![1, 0], View::Transposed),
+        (3, vec![2], vec![-1], View::Strided),
+        (3, vec![1, -2, 7], vec![0, 1, 2], View::Flipped),
+    ];
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (rank, shifts, axes, view))| {
+            let d = sample::dims(rng, rank, 2, 4);
+            let label = format!("roll {shifts:?} along {axes:?}");
+            one_input_squared(rng, label, &d, view, anywhere, i % 2 == 1, move |x| {
+                x.roll(&shifts, &axes)
             })
         })
         .collect()

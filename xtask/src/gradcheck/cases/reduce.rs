@@ -1,5 +1,5 @@
 //! Reductions, scans and normalised exponentials: sum, sum_all, mean, mean_all, var, max, min,
-//! logsumexp, softmax, log_softmax, cumsum, sum_to. All are checked to second order.
+//! logsumexp, norm, softmax, log_softmax, cumsum, sum_to. All are checked to second order.
 
 use scalpel_autograd::{Result, Var};
 use scalpel_tensor::random::Rng;
@@ -38,6 +38,7 @@ pub fn entries() -> Vec<Entry> {
             any_shape(rng, "mean_all", anywhere, |x| x.mean_all())
         }),
         Entry::gradgrad("var", var_cases),
+        Entry::gradgrad("norm", norm_cases),
         Entry::gradgrad("softmax", |rng| {
             along_axis(rng, "softmax", |x, a| x.softmax(a))
         }),
@@ -118,6 +119,55 @@ fn var_cases(rng: &mut Rng) -> Vec<Case> {
             )
         })
         .collect()
+}
+
+/// p-norms of orders 2, 3, 1.5 and 1 (at least 0.3 from zero, where |x| has its kink) and
+/// ±∞ (magnitudes pairwise distinct, so that the extreme is unique), over each axis set.
+fn norm_cases(rng: &mut Rng) -> Vec<Case> {
+    let orders = [2.0, 3.0, f64::INFINITY, 1.5, 1.0, f64::NEG_INFINITY];
+    let views = [
+        View::Contiguous,
+        View::Transposed,
+        View::Strided,
+        View::Flipped,
+        View::Broadcast,
+    ];
+    axis_sets(false)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (axes, keepdim))| {
+            let p = orders[i % orders.len()];
+            let draw: Draw = if p.is_infinite() {
+                distinct_magnitudes
+            } else {
+                sample::nonzero
+            };
+            let dims = sample::dims(rng, 4, 2, 3);
+            let label = format!("norm p={p} axes {axes:?} keepdim {keepdim}");
+            one_input(rng, &label, &dims, views[i % views.len()], draw, move |x| {
+                x.norm(p, &axes, keepdim)
+            })
+        })
+        .collect()
+}
+
+/// Values whose magnitudes are pairwise distinct and at least 0.3, with random signs.
+fn distinct_magnitudes(rng: &mut Rng, dims: &[usize]) -> scalpel_tensor::Tensor<f64> {
+    let ladder = sample::distinct(rng, dims);
+    let lowest = ladder.min_all().expect("a non-empty input");
+    let values = ladder
+        .to_vec()
+        .into_iter()
+        .map(|v| {
+            let magnitude = v - lowest + 0.3;
+            if rng.next_f64() < 0.5 {
+                -magnitude
+            } else {
+                magnitude
+            }
+        })
+        .collect();
+    scalpel_tensor::Tensor::from_vec(values, dims).expect("numel matches")
 }
 
 /// softmax-like ops along each axis of inputs of rank 1 to 4, negative axes included.

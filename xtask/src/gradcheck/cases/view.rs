@@ -1,6 +1,6 @@
 //! Views: reshape, flatten, permute, transpose, t, slice, narrow, select, squeeze, unsqueeze,
-//! broadcast_to, expand, flip, slice_grad (the adjoint of slice), and the triangles tril and
-//! triu (which zero the rest of a matrix: linear, like the views).
+//! broadcast_to, expand, flip, slice_grad (the adjoint of slice), the triangles tril and triu
+//! (which zero the rest of a matrix: linear, like the views), diagonal and trace.
 //!
 //! A view is linear, so its second derivative vanishes; half of the cases square the view's
 //! output, which makes the second-order check run through the backward of the view's backward.
@@ -44,6 +44,8 @@ pub fn entries() -> Vec<Entry> {
         Entry::gradgrad("slice_grad", slice_grad_cases),
         Entry::gradgrad("tril", |rng| triangle_cases(rng, false)),
         Entry::gradgrad("triu", |rng| triangle_cases(rng, true)),
+        Entry::gradgrad("diagonal", diagonal_cases),
+        Entry::gradgrad("trace", trace_cases),
     ]
 }
 
@@ -340,6 +342,48 @@ fn triangle_cases(rng: &mut Rng, upper: bool) -> Vec<Case> {
                 } else {
                     x.tril(k)
                 }
+            })
+        })
+        .collect()
+}
+
+/// Diagonals above, on and below the main one, of matrices and batches of them, with the row
+/// and column axes in either order and anywhere among the others, and one past the corner
+/// (empty).
+fn diagonal_cases(rng: &mut Rng) -> Vec<Case> {
+    let plan: [(usize, isize, isize, isize, View); 6] = [
+        (2, 0, 0, 1, View::Contiguous),
+        (2, 1, 1, 0, View::Transposed),
+        (3, -1, 0, 2, View::Strided),
+        (3, 2, -1, 1, View::Flipped),
+        (4, 0, 3, 1, View::Broadcast),
+        (2, -9, 0, 1, View::Contiguous),
+    ];
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (rank, k, a1, a2, view))| {
+            let d = sample::dims(rng, rank, 2, 4);
+            let label = format!("diagonal k={k} axes ({a1}, {a2})");
+            case(rng, label, &d, view, i % 2 == 1, move |x| {
+                x.diagonal(k, a1, a2)
+            })
+        })
+        .collect()
+}
+
+/// trace of square and oblong matrices, in each view.
+fn trace_cases(rng: &mut Rng) -> Vec<Case> {
+    let plan: [([usize; 2], View); 4] = [
+        ([3, 3], View::Contiguous),
+        ([2, 4], View::Transposed),
+        ([4, 3], View::Strided),
+        ([3, 2], View::Flipped),
+    ];
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (d, view))| {
+            case(rng, "trace".to_string(), &d, view, i % 2 == 1, |x| {
+                x.trace()
             })
         })
         .collect()

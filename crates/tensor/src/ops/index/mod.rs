@@ -1,5 +1,5 @@
-//! Indexing and joining: `concat`, `stack`, `split`, `chunk`, `gather`, `scatter_add`,
-//! `index_select`, `index_add`, `masked_select`, `one_hot`, `pad`, `repeat`.
+//! Indexing and joining: `concat`, `stack`, `split`, `chunk`, `unbind`, `gather`, `scatter_add`,
+//! `index_select`, `index_add`, `masked_select`, `nonzero`, `one_hot`, `pad`, `repeat`, `roll`.
 //!
 //! Index tensors are `Tensor<i64>`, as in PyTorch. An index outside its dimension — negative
 //! ones included — is a [`TensorError::IndexOutOfRange`], never a panic and never wrapped
@@ -11,9 +11,11 @@ mod gather;
 mod index_add;
 mod index_select;
 mod masked_select;
+mod nonzero;
 mod one_hot;
 mod pad;
 mod repeat;
+pub mod roll;
 mod scatter;
 mod split;
 

@@ -1,4 +1,4 @@
-//! `split`, `split_with_sizes` and `chunk`: cut a tensor into views along an axis.
+//! `split`, `split_with_sizes`, `chunk` and `unbind`: cut a tensor into views along an axis.
 
 use crate::element::Element;
 use crate::error::{Result, TensorError};
@@ -80,5 +80,24 @@ impl<T: Element> Tensor<T> {
             return Ok(vec![self.clone(); chunks]);
         }
         self.split(size.div_ceil(chunks), ax as isize)
+    }
+
+    /// Every index along `axis`, as views with that axis removed (`torch.unbind`): the inverse
+    /// of [`stack`](Self::stack). A dimension of size 0 gives no pieces.
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let x = Tensor::from_vec((0..6).collect::<Vec<i64>>(), [2, 3]).unwrap();
+    /// let columns: Vec<Vec<i64>> = x.unbind(1).unwrap().iter().map(|c| c.to_vec()).collect();
+    /// assert_eq!(columns, vec![vec![0, 3], vec![1, 4], vec![2, 5]]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`TensorError::AxisOutOfRange`].
+    pub fn unbind(&self, axis: isize) -> Result<Vec<Tensor<T>>> {
+        let ax = resolve_axis("unbind", axis, self.rank())?;
+        (0..self.dims()[ax])
+            .map(|i| self.select(ax as isize, i))
+            .collect()
     }
 }

@@ -185,7 +185,7 @@ impl<T: Numeric> Tensor<T> {
         self.arg_extreme("argmin", axis, keepdim, beats_min)
     }
 
-    fn extreme(
+    pub(super) fn extreme(
         &self,
         op: &'static str,
         axes: &[isize],

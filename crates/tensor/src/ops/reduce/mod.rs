@@ -1,5 +1,5 @@
-//! Reductions over any set of axes (sums, moments, extremes, `any`/`all`), and softmax along an
-//! axis.
+//! Reductions over any set of axes (sums, moments, extremes, vector norms, `any`/`all`), and
+//! softmax along an axis.
 //!
 //! # Conventions
 //! - Axes are `&[isize]`; negative axes count from the end and a repeated axis is an error. An
@@ -26,6 +26,7 @@
 mod extrema;
 mod logical;
 mod moments;
+mod norm;
 mod pairwise;
 mod plan;
 mod softmax;
