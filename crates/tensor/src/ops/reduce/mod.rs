@@ -20,7 +20,9 @@
 //! # Performance
 //! Every reduction walks its input as `outer × reduced × inner` blocks (see `plan.rs`): the
 //! common cases — a contiguous tensor reduced over its last axes, or over its leading axes as
-//! for the gradient of a bias — run over contiguous memory with no copy. Work goes to rayon only
+//! for the gradient of a bias — run over contiguous memory with no copy. Nor is a reduced
+//! broadcast (stride-0) axis ever copied: each reduction counts its copies arithmetically (a sum
+//! times their number, a product to that power, …; see `plan.rs`). Work goes to rayon only
 //! above [`PARALLEL_THRESHOLD`](crate::ops::elementwise::PARALLEL_THRESHOLD) input elements.
 
 mod extrema;

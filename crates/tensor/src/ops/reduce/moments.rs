@@ -1,9 +1,10 @@
 //! Variance and standard deviation over axes.
 
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::Plan;
+use super::plan::{without_reduced_broadcast, Plan};
 use crate::element::Float;
 use crate::error::Result;
+use crate::shape::resolve_reduction_axes;
 use crate::tensor::Tensor;
 
 impl<T: Float> Tensor<T> {
@@ -37,6 +38,18 @@ impl<T: Float> Tensor<T> {
         keepdim: bool,
         finish: impl Fn(T) -> T + Sync,
     ) -> Result<Tensor<T>> {
+        if let Some((cut, _)) = without_reduced_broadcast(op, self, axes)? {
+            // r copies of each element keep the mean and multiply the squared deviations and
+            // the count by r: the population variance of the cut view, rescaled for the
+            // correction of the whole count n.
+            let n: usize = resolve_reduction_axes(op, axes, self.rank())?
+                .iter()
+                .map(|&a| self.dims()[a])
+                .product();
+            let scale = T::from_f64_lossy(n as f64)
+                / T::from_f64_lossy(n.saturating_sub(correction) as f64);
+            return Ok(cut.var(axes, 0, keepdim)?.map(|v| finish(v * scale)));
+        }
         let plan = Plan::new(op, self, axes, keepdim)?;
         let n = T::from_f64_lossy(plan.red as f64);
         let denom = T::from_f64_lossy(plan.red.saturating_sub(correction) as f64);

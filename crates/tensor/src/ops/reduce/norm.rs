@@ -2,7 +2,7 @@
 
 use super::extrema::{pick_max, pick_min};
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::Plan;
+use super::plan::{without_reduced_broadcast, Plan};
 use crate::element::Float;
 use crate::error::{Result, TensorError};
 use crate::tensor::Tensor;
@@ -41,6 +41,12 @@ impl<T: Float> Tensor<T> {
                 op,
                 format!("order p = {p}: expected p ≥ 0, ∞ or −∞"),
             ));
+        }
+        if let Some((cut, repeats)) = without_reduced_broadcast(op, self, axes)? {
+            // r copies of each element multiply Σ|x|ᵖ (or the count) by r.
+            let r = T::from_f64_lossy(repeats as f64);
+            let factor = if p == T::zero() { r } else { r.powf(p.recip()) };
+            return Ok(cut.norm(p, axes, keepdim)?.map(|n| n * factor));
         }
         let plan = Plan::new(op, self, axes, keepdim)?;
         let same = |s: T| s;

@@ -229,8 +229,9 @@ pub(super) fn distinct_elements<T: Element>(x: &Tensor<T>) -> (Cow<'_, [T]>, usi
 /// output. `None` when no reduced axis is broadcast. Max, min, any and all of the cut view are
 /// those of `x` (copies change no extreme), and so is the mean (the mean of equal copies); argmax
 /// and argmin along a broadcast axis are 0 (every element ties with the first); a sum is
-/// multiplied by the count. So the gradient `expand`s hand to `sum_to` is summed without copying
-/// the expansion.
+/// multiplied by the count r, a product raised to the power r, a logsumexp raised by ln r, a
+/// p-norm multiplied by r^(1/p), and a variance rescaled for its correction. So the gradient
+/// `expand`s hand to `sum_to` is summed without copying the expansion.
 ///
 /// # Errors
 /// An axis out of range or repeated, named with `op`.

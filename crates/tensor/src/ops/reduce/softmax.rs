@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::extrema::{extreme_cols, extreme_row, pick_max};
 use super::pairwise::{pairwise_sum, pairwise_sum_cols};
-use super::plan::{contiguous_data, Plan};
+use super::plan::{contiguous_data, without_reduced_broadcast, Plan};
 use crate::element::Float;
 use crate::error::Result;
 use crate::ops::elementwise::PARALLEL_THRESHOLD;
@@ -104,6 +104,11 @@ impl<T: Float> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn logsumexp(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        if let Some((cut, repeats)) = without_reduced_broadcast("logsumexp", self, axes)? {
+            // r copies of each term multiply the sum by r.
+            let ln_r = T::from_f64_lossy((repeats as f64).ln());
+            return Ok(cut.logsumexp(axes, keepdim)?.map(|l| l + ln_r));
+        }
         let plan = Plan::new("logsumexp", self, axes, keepdim)?;
         Ok(plan.run(logsumexp_row, logsumexp_cols))
     }

@@ -57,6 +57,12 @@ impl<T: Numeric> Tensor<T> {
     /// # Errors
     /// An axis out of range or repeated.
     pub fn prod(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
+        if let Some((cut, repeats)) = without_reduced_broadcast("prod", self, axes)? {
+            // The product of the copies: a power, by repeated squaring.
+            return Ok(cut
+                .prod(axes, keepdim)?
+                .map(|p| num_traits::pow(p, repeats)));
+        }
         let plan = Plan::new("prod", self, axes, keepdim)?;
         Ok(plan.run(
             |x| x.iter().fold(T::one(), |p, &v| p * v),
@@ -303,5 +309,49 @@ mod tests {
         let zeros = Tensor::from_vec1(vec![0u8, 0]).unsqueeze(1).unwrap();
         let sum = zeros.expand([2, 300]).unwrap().sum(&[1], false).unwrap();
         assert_eq!(sum.to_vec(), vec![0, 0]);
+        // Products, variances, logsumexp and norms too.
+        let signs = Tensor::from_vec(vec![1.0f64, -1.0, 0.5], [3, 1]).unwrap();
+        let huge = signs.expand([3, 1 << 40]).unwrap();
+        assert_eq!(
+            huge.prod(&[1], false).unwrap().to_vec(),
+            vec![1.0, 1.0, 0.0]
+        );
+        assert_eq!(huge.var(&[1], 1, false).unwrap().to_vec(), vec![0.0; 3]);
+        let lse = wide.logsumexp(&[1], false).unwrap().to_vec();
+        let norms = wide.norm(1.0, &[1], false).unwrap().to_vec();
+        for (i, &v) in x.to_vec().iter().enumerate() {
+            assert!((lse[i] - (v + n.ln())).abs() < 1e-12);
+            assert!((norms[i] - v.abs() * n).abs() <= 1e-12 * n);
+        }
+    }
+
+    #[test]
+    fn reductions_over_broadcast_axes_equal_those_of_the_materialised_copy() {
+        let stored = Tensor::from_fn([4, 1, 3], |i| 0.3 * i as f64 - 1.1);
+        let x = stored.expand([4, 7, 3]).unwrap();
+        let copy = x.contiguous();
+        let close = |a: Tensor<f64>, b: Tensor<f64>, what: &str| {
+            assert_eq!(a.dims(), b.dims(), "{what}");
+            for (u, v) in a.to_vec().into_iter().zip(b.to_vec()) {
+                assert!(
+                    (u - v).abs() <= 1e-12 * v.abs().max(1.0),
+                    "{what}: {u} vs {v}"
+                );
+            }
+        };
+        for (axes, keepdim) in [(vec![1], false), (vec![0, 1], true), (vec![-1, 1], false)] {
+            let on = |f: &dyn Fn(&Tensor<f64>) -> Tensor<f64>, what: &str| {
+                close(f(&x), f(&copy), &format!("{what} over {axes:?}"));
+            };
+            on(&|t| t.prod(&axes, keepdim).unwrap(), "prod");
+            on(&|t| t.logsumexp(&axes, keepdim).unwrap(), "logsumexp");
+            for c in [0, 1, 5] {
+                on(&|t| t.var(&axes, c, keepdim).unwrap(), "var");
+                on(&|t| t.std(&axes, c, keepdim).unwrap(), "std");
+            }
+            for p in [0.0, 1.0, 2.0, 3.5, f64::INFINITY, f64::NEG_INFINITY] {
+                on(&|t| t.norm(p, &axes, keepdim).unwrap(), "norm");
+            }
+        }
     }
 }
