@@ -59,6 +59,7 @@ pub const DIFFERENTIABLE_OPS: &[&str] = &[
     "sum_to",
     // linear algebra
     "matmul",
+    "einsum",
     // views
     "reshape",
     "flatten",

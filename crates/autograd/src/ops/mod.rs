@@ -4,6 +4,7 @@
 
 mod conv;
 mod diagonal;
+mod einsum;
 mod elementwise;
 mod index;
 mod matmul;

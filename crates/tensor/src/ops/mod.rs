@@ -2,6 +2,7 @@
 
 pub mod conv;
 mod diagonal;
+pub mod einsum;
 pub mod elementwise;
 #[cfg(target_arch = "x86_64")]
 mod f32_slices;

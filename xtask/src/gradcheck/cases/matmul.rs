@@ -1,15 +1,61 @@
-//! matmul with torch.matmul semantics: vectors promoted, batch dimensions broadcast.
+//! matmul with torch.matmul semantics: vectors promoted, batch dimensions broadcast; einsum,
+//! which contracts its operands with matmul.
 
+use scalpel_autograd::Var;
 use scalpel_tensor::random::Rng;
 
 use super::super::sample::{self, fmt_dims, View};
 use super::super::{Case, Entry};
-use super::{anywhere, output_tag, OUTPUT_VIEWS};
+use super::{anywhere, maybe_squared, output_tag, several, OUTPUT_VIEWS};
 
-/// matmul, checked to second order (it is bilinear, so its second derivative pairs the two
-/// operands).
+/// matmul and einsum, checked to second order (matmul is bilinear, so its second derivative
+/// pairs the two operands).
 pub fn entries() -> Vec<Entry> {
-    vec![Entry::gradgrad("matmul", matmul_cases)]
+    vec![
+        Entry::gradgrad("matmul", matmul_cases),
+        Entry::gradgrad("einsum", einsum_cases),
+    ]
+}
+
+/// An operand's dimensions and view.
+type Input = (Vec<usize>, View);
+
+/// Products, contractions, diagonals, sums and broadcast `...` axes, on operands in each view;
+/// a one-operand equation is linear, so its result is squared.
+fn einsum_cases(rng: &mut Rng) -> Vec<Case> {
+    let (c, w) = (View::Contiguous, View::Transposed);
+    let (f, s, b) = (View::Flipped, View::Strided, View::Broadcast);
+    let plan: Vec<(&'static str, Vec<Input>)> = vec![
+        ("ij,jk->ik", vec![(vec![2, 3], w), (vec![3, 4], c)]),
+        ("bij,bjk->bik", vec![(vec![2, 2, 3], f), (vec![2, 3, 2], s)]),
+        ("ij,ij->", vec![(vec![3, 2], c), (vec![3, 2], w)]),
+        ("i,j->ji", vec![(vec![3], f), (vec![2], c)]),
+        (
+            "...ij,...jk->...ik",
+            vec![(vec![3, 1, 2, 2], c), (vec![2, 2, 3], b)],
+        ),
+        (
+            "ab,bc,ca->",
+            vec![(vec![2, 3], s), (vec![3, 2], c), (vec![2, 2], f)],
+        ),
+        ("iij,jk->ki", vec![(vec![3, 3, 2], c), (vec![2, 2], w)]),
+        ("ii->i", vec![(vec![3, 3], w)]),
+        ("ijk->kj", vec![(vec![2, 3, 2], s)]),
+    ];
+    plan.into_iter()
+        .map(|(equation, inputs)| {
+            let square = inputs.len() == 1;
+            let label = if square {
+                format!("(einsum {equation:?})²")
+            } else {
+                format!("einsum {equation:?}")
+            };
+            several(rng, &label, &inputs, move |xs| {
+                let refs: Vec<&Var<f64>> = xs.iter().collect();
+                maybe_squared(Var::einsum(equation, &refs)?, square)
+            })
+        })
+        .collect()
 }
 
 /// Every operand-rank combination torch.matmul distinguishes, with random sizes ≤ 4 and
