@@ -356,21 +356,24 @@ pub(crate) fn backward<T: Float>(
             one(expand_reduced(g, axes, *keepdim, &x.shape())?.mul(&c(w))?)
         }
         Op::Norm { p, axes, keepdim } => {
-            // sign(x)·|x|^(p−1) / ‖x‖^(p−1), which is x / ‖x‖ for p = 2. A zero norm has only
-            // zeros beneath it, where the gradient is taken as 0: dividing by 1 there, rather
-            // than by 0, keeps NaN out of the gradient (and, for p ≥ 2, out of its derivatives).
+            // sign(x)·|x|^(p−1) / ‖x‖^(p−1), which is x / ‖x‖ for p = 2; 0 under a zero norm
+            // and, as in PyTorch, at zero elements. Each division and power sees 1 where its
+            // argument is 0 and the result is masked, so no 0·∞ reaches any order.
             let shape = x.shape();
             let norm = expand_reduced(out, axes, *keepdim, &shape)?;
-            let zero = norm.value().eq_scalar(T::zero());
-            let norm = Var::where_(&zero, &c(Tensor::scalar(T::one())), &norm)?;
+            let zero_norm = norm.value().eq_scalar(T::zero());
+            let one_ = c(Tensor::scalar(T::one()));
+            let norm = Var::where_(&zero_norm, &one_, &norm)?;
             let ratio = if *p == scalar(2.0) {
                 x.div(&norm)?
             } else {
                 let q = *p - T::one();
+                let magnitude = Var::where_(&x.value().eq_scalar(T::zero()), &one_, &x.abs()?)?;
                 c(x.value().sign())
-                    .mul(&x.abs()?.powf(q)?)?
+                    .mul(&magnitude.powf(q)?)?
                     .div(&norm.powf(q)?)?
             };
+            let ratio = Var::where_(&zero_norm, &c(Tensor::scalar(T::zero())), &ratio)?;
             one(expand_reduced(g, axes, *keepdim, &shape)?.mul(&ratio)?)
         }
         Op::LogSumExp { axes, keepdim } => {
@@ -418,6 +421,16 @@ pub(crate) fn backward<T: Float>(
                 .unsqueeze(*axis as isize)?
                 .slice_grad(&x.shape(), *axis, *index, 1)?)
         }
+        Op::Diagonal {
+            offset,
+            axis1,
+            axis2,
+        } => one(g.diagonal_grad(&x.shape(), *offset, *axis1, *axis2)?),
+        Op::DiagonalGrad {
+            offset,
+            axis1,
+            axis2,
+        } => one(g.diagonal(*offset, *axis1 as isize, *axis2 as isize)?),
         Op::Squeeze(axis) => one(g.unsqueeze(*axis as isize)?),
         Op::Unsqueeze(axis) => one(g.squeeze(*axis as isize)?),
         Op::Expand => one(g.sum_to(&x.shape())?),

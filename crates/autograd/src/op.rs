@@ -113,6 +113,17 @@ pub(crate) enum Op<T: Float> {
         axis: usize,
         index: usize,
     },
+    /// A diagonal over two resolved axes.
+    Diagonal {
+        offset: isize,
+        axis1: usize,
+        axis2: usize,
+    },
+    DiagonalGrad {
+        offset: isize,
+        axis1: usize,
+        axis2: usize,
+    },
     Squeeze(usize),
     Unsqueeze(usize),
     Expand,
@@ -215,6 +226,8 @@ impl<T: Float> Op<T> {
             Op::Slice { .. } => "slice",
             Op::SliceGrad { .. } => "slice_grad",
             Op::Select { .. } => "select",
+            Op::Diagonal { .. } => "diagonal",
+            Op::DiagonalGrad { .. } => "diagonal_grad",
             Op::Squeeze(_) => "squeeze",
             Op::Unsqueeze(_) => "unsqueeze",
             Op::Expand => "expand",

@@ -1,19 +1,18 @@
-//! Diagonals of variables: `diagonal` and `trace`.
-//!
-//! A diagonal is a strided slice of the flattened matrix: with the matrix axes moved last and
-//! merged, diagonal `k` of a `rows × cols` matrix starts at element `k` (or `−k · cols` below the
-//! main diagonal) and steps by `cols + 1`. So it is composed of `permute`, `reshape` and `slice`,
-//! whose gradients (to every order) it inherits; on a contiguous matrix nothing is copied.
+//! Diagonals of variables: `diagonal` (a view of the value, as on tensors), its adjoint
+//! `diagonal_grad` (zeros with the diagonal written in), and `trace`. Each is the other's
+//! gradient, so derivatives of every order follow.
 
-use scalpel_tensor::{Float, TensorError};
+use scalpel_tensor::shape::resolve_axis;
+use scalpel_tensor::{Float, Shape, Tensor, TensorError};
 
 use crate::error::Result;
+use crate::op::Op;
 use crate::var::Var;
 
 impl<T: Float> Var<T> {
     /// Diagonal `offset` of the matrices spanned by `axis1` (rows) and `axis2` (columns), as
-    /// [`Tensor::diagonal`](scalpel_tensor::Tensor::diagonal): both axes removed, the diagonal
-    /// last. Its gradient is the output gradient written on the same diagonal of zeros.
+    /// [`Tensor::diagonal`]: both axes removed, the diagonal last, and its value a view (no
+    /// copy). Its gradient is the output gradient written on the same diagonal of zeros.
     ///
     /// ```
     /// use scalpel_autograd::Var;
@@ -26,32 +25,40 @@ impl<T: Float> Var<T> {
     /// # Errors
     /// An axis out of range, or the same axis twice; anomaly mode.
     pub fn diagonal(&self, offset: isize, axis1: isize, axis2: isize) -> Result<Var<T>> {
-        // The tensor's view checks the axes and gives the diagonal's length.
-        let len = *self
-            .value()
-            .diagonal(offset, axis1, axis2)?
-            .dims()
-            .last()
-            .expect("a diagonal axis");
-        let rank = self.rank() as isize;
-        let a1 = axis1.rem_euclid(rank);
-        let a2 = axis2.rem_euclid(rank);
-        let order: Vec<isize> = (0..rank)
-            .filter(|&a| a != a1 && a != a2)
-            .chain([a1, a2])
-            .collect();
-        let cols = self.dims()[a2 as usize];
-        let matrices = self.permute(&order)?.flatten(-2, -1)?;
-        if len == 0 {
-            return matrices.slice(-1, 0, 0, 1);
-        }
-        // In range: the diagonal has an element at (0, offset) or (−offset, 0).
-        let start = if offset >= 0 {
-            offset.unsigned_abs()
-        } else {
-            offset.unsigned_abs() * cols
+        let v = self.value().diagonal(offset, axis1, axis2)?;
+        let (axis1, axis2) = (
+            resolve_axis("diagonal", axis1, self.rank())?,
+            resolve_axis("diagonal", axis2, self.rank())?,
+        );
+        let op = Op::Diagonal {
+            offset,
+            axis1,
+            axis2,
         };
-        matrices.slice(-1, start, start + (len - 1) * (cols + 1) + 1, cols + 1)
+        Var::from_op(v, op, vec![self.clone()])
+    }
+
+    /// Zeros of `shape` with `self` written on diagonal `offset` over `axis1` and `axis2` (the
+    /// adjoint of [`diagonal`](Self::diagonal), whose backward pass uses it).
+    pub(crate) fn diagonal_grad(
+        &self,
+        shape: &Shape,
+        offset: isize,
+        axis1: usize,
+        axis2: usize,
+    ) -> Result<Var<T>> {
+        let v = Tensor::zeros(shape.clone()).diagonal_scatter(
+            &self.value(),
+            offset,
+            axis1 as isize,
+            axis2 as isize,
+        )?;
+        let op = Op::DiagonalGrad {
+            offset,
+            axis1,
+            axis2,
+        };
+        Var::from_op(v, op, vec![self.clone()])
     }
 
     /// The sum of the main diagonal of a matrix, as a 0-d variable (as
@@ -77,22 +84,25 @@ mod tests {
     use crate::Var;
 
     #[test]
-    fn the_diagonal_of_a_variable_is_the_tensors_diagonal_on_views() {
-        let stored = Tensor::from_fn([3, 4, 5], |i| i as f64);
-        let views = [
-            stored.clone(),
-            stored.transpose(0, 2).unwrap(),
-            stored.flip(&[1]).unwrap(),
-            stored.slice(2, 1, 5, 2).unwrap(),
-        ];
-        for x in views {
-            let v = Var::parameter(x.clone());
-            for k in -6..=6 {
-                for (a1, a2) in [(1, 2), (2, 1), (0, -1), (-2, 0)] {
-                    let want = x.diagonal(k, a1, a2).unwrap();
-                    let got = v.diagonal(k, a1, a2).unwrap().value();
-                    assert_eq!(got.dims(), want.dims(), "k {k} axes {a1} {a2}");
-                    assert_eq!(got.to_vec(), want.to_vec(), "k {k} axes {a1} {a2}");
+    fn a_diagonal_is_a_view_and_its_gradient_lies_on_the_same_diagonal() {
+        let stored = Tensor::from_fn([4, 5], |i| i as f64);
+        for x in [stored.clone(), stored.t(), stored.flip(&[1]).unwrap()] {
+            for k in -5..=5 {
+                for (a1, a2) in [(0, 1), (1, 0), (-1, 0)] {
+                    let v = Var::parameter(x.clone());
+                    let d = v.diagonal(k, a1, a2).unwrap();
+                    assert!(d.value().shares_storage_with(&x), "a view, not a copy");
+                    d.sum_all().unwrap().backward().unwrap();
+                    // Element (r, c) of the (axis1 × axis2) matrix is on diagonal k when c − r = k.
+                    let (rows_first, dims) = (a1 == 0, x.dims().to_vec());
+                    let want: Vec<f64> = (0..dims[0] * dims[1])
+                        .map(|i| {
+                            let (i0, i1) = (i / dims[1], i % dims[1]);
+                            let (r, c) = if rows_first { (i0, i1) } else { (i1, i0) };
+                            f64::from(c as isize - r as isize == k)
+                        })
+                        .collect();
+                    assert_eq!(v.grad().unwrap().to_vec(), want, "k {k} axes {a1} {a2}");
                 }
             }
         }

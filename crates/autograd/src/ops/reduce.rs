@@ -1,6 +1,7 @@
 //! Reductions and normalised exponentials of variables.
 
-use scalpel_tensor::{Float, Shape};
+use scalpel_tensor::shape::resolve_reduction_axes;
+use scalpel_tensor::{Float, Shape, TensorError};
 
 use crate::error::Result;
 use crate::op::Op;
@@ -118,11 +119,12 @@ impl<T: Float> Var<T> {
     /// for p > 0, max |x| for p = ∞, min |x| for p = −∞, the count of nonzero elements for
     /// p = 0.
     ///
-    /// Gradients: sign(x)·|x|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (x / ‖x‖ for p = 2), and 0 for a norm of zeros, where
-    /// it has no derivative (PyTorch's choice: a norm in a loss never turns the gradients to
-    /// NaN; for p < 2 the second derivative at a zero element is infinite). p = 1 is the sum of |x| and p = ±∞ the extreme of |x|, with their gradients (sign(x),
-    /// shared evenly among tied extremes). The count of p = 0 is a step function: its value is
-    /// returned as a constant, through which no gradient flows.
+    /// Gradients: sign(x)·|x|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (x / ‖x‖ for p = 2), and, as in PyTorch, 0 under a
+    /// norm of zeros and at zero elements, where there is no derivative or an infinite one: a
+    /// norm in a loss never turns the gradients, or their derivatives, to NaN. p = 1 is the sum
+    /// of |x| and p = ±∞ the extreme of |x|, with their gradients (sign(x), shared evenly among
+    /// tied extremes). The count of p = 0 is a step function: its value is returned as a
+    /// constant, through which no gradient flows.
     ///
     /// ```
     /// use scalpel_autograd::Var;
@@ -138,18 +140,26 @@ impl<T: Float> Var<T> {
     /// A negative or NaN `p`; axes out of range or repeated; p = ±∞ over zero elements; anomaly
     /// mode.
     pub fn norm(&self, p: T, axes: &[isize], keepdim: bool) -> Result<Var<T>> {
-        if p == T::infinity() {
-            return self.abs()?.max(axes, keepdim);
-        }
-        if p == T::neg_infinity() {
-            return self.abs()?.min(axes, keepdim);
+        if p.is_infinite() || p == T::one() {
+            // Compositions: their errors are checked first, so that they name this op.
+            let reduced = resolve_reduction_axes("norm", axes, self.rank())?;
+            let empty = reduced.iter().any(|&a| self.dims()[a] == 0);
+            if p.is_infinite() && empty {
+                let why = format!("the infinity norm over axes {axes:?}, which hold no elements");
+                return Err(TensorError::shape("norm", &self.shape(), why).into());
+            }
+            let magnitude = self.abs()?;
+            return if p == T::one() {
+                magnitude.sum(axes, keepdim)
+            } else if p > T::zero() {
+                magnitude.max(axes, keepdim)
+            } else {
+                magnitude.min(axes, keepdim)
+            };
         }
         let v = self.value().norm(p, axes, keepdim)?;
         if p == T::zero() {
             return Ok(Var::constant(v));
-        }
-        if p == T::one() {
-            return self.abs()?.sum(axes, keepdim);
         }
         Var::from_op(
             v,
@@ -228,5 +238,28 @@ impl<T: Float> Var<T> {
             }
         }
         self.sum(&axes, true)?.reshape(shape.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use scalpel_tensor::Tensor;
+
+    use crate::Var;
+
+    #[test]
+    fn norm_errors_name_norm_whichever_order() {
+        let empty = Var::parameter(Tensor::<f64>::zeros([3, 0]));
+        for p in [f64::INFINITY, f64::NEG_INFINITY] {
+            let e = empty.norm(p, &[1], false).unwrap_err().to_string();
+            assert!(e.starts_with("norm") && e.contains("[3, 0]"), "{e}");
+        }
+        let x = Var::parameter(Tensor::<f64>::ones([2, 2]));
+        for p in [1.0, 2.0, f64::INFINITY] {
+            let e = x.norm(p, &[0, 0], false).unwrap_err().to_string();
+            assert!(e.starts_with("norm"), "{e}");
+        }
+        let e = x.norm(-1.0, &[0], false).unwrap_err().to_string();
+        assert!(e.starts_with("norm"), "{e}");
     }
 }

@@ -165,26 +165,33 @@ fn a_scalar_reduces_and_differentiates_along_axis_zero_as_one_element() {
 }
 
 #[test]
-fn a_norm_of_zeros_has_a_zero_gradient() {
-    for p in [2.0, 3.0, 1.5] {
-        // One row of zeros, one row away from zero: the second keeps its textbook gradient.
-        let x = Var::parameter(Tensor::from_vec(vec![0.0, 0.0, 3.0, -4.0], [2, 2]).unwrap());
+fn a_norm_has_a_zero_gradient_under_a_zero_norm_and_at_zero_elements() {
+    for p in [2.0, 3.0, 1.5, 0.5] {
+        // A row of zeros, and a row with one zero element.
+        let x = Var::parameter(
+            Tensor::from_vec(vec![0.0, 0.0, 0.0, 0.0, 3.0, -4.0, 0.0, 2.0], [2, 4]).unwrap(),
+        );
         let n = x.norm(p, &[1], false).unwrap().sum_all().unwrap();
         let g = grad(&[n], None, std::slice::from_ref(&x), true).unwrap()[0]
             .clone()
             .unwrap();
         let d = g.value().to_vec();
-        let q = (3f64.powf(p) + 4f64.powf(p)).powf(1.0 / p);
-        let want = [0.0, 0.0, (3.0 / q).powf(p - 1.0), -(4.0 / q).powf(p - 1.0)];
+        let q = (3f64.powf(p) + 4f64.powf(p) + 2f64.powf(p)).powf(1.0 / p);
+        let row = [3.0, -4.0, 0.0, 2.0].map(|v: f64| v.signum() * (v.abs() / q).powf(p - 1.0));
+        let want = [0.0, 0.0, 0.0, 0.0, row[0], row[1], 0.0, row[3]];
         for (got, want) in d.iter().zip(want) {
             assert!((got - want).abs() < 1e-12, "p = {p}: {d:?}");
         }
-        // For p ≥ 2 the second derivatives are finite too; below 2, |x|^(p−1) has an infinite
-        // slope at 0, which is the true second derivative there.
-        if p >= 2.0 {
-            let second = first_grad(&g.square().unwrap().sum_all().unwrap(), &x);
-            assert!(second.iter().all(|v| v.is_finite()), "p = {p}: {second:?}");
-            assert_eq!(&second[..2], &[0.0, 0.0], "p = {p}");
-        }
+        // The derivative of g·w, with w on the zero row and at the zero element. Under the zero
+        // norm it is 0, as in PyTorch, where the gradient's mask holds through the double
+        // backward. At the zero element it is the true second derivative for p = 2 (w/‖x‖) and
+        // p = 3 (0); below 2, where that is infinite, the masked 0.
+        let w = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 0.0, 0.0, 5.0, 0.0], [2, 4]).unwrap();
+        let gw = g.mul(&Var::constant(w)).unwrap().sum_all().unwrap();
+        let second = first_grad(&gw, &x);
+        assert_eq!(&second[..4], &[0.0; 4], "p = {p}: {second:?}");
+        let at_zero = if p == 2.0 { 5.0 / q } else { 0.0 };
+        assert!((second[6] - at_zero).abs() < 1e-12, "p = {p}: {second:?}");
+        assert!(second.iter().all(|v| v.is_finite()), "p = {p}: {second:?}");
     }
 }

@@ -1,4 +1,4 @@
-//! Diagonals: `diagonal` (a view) and `trace`.
+//! Diagonals: `diagonal` (a view), its adjoint `diagonal_scatter`, and `trace`.
 //!
 //! Diagonal `k` of a matrix holds the elements `(i, j)` with `j − i = k`, as in
 //! [`triangle`](super::triangle): 0 is the main diagonal, positive diagonals lie above it,
@@ -67,6 +67,48 @@ impl<T: Element> Tensor<T> {
             storage: self.storage.clone(),
             layout: Layout::from_parts(dims.into(), strides, start),
         })
+    }
+}
+
+impl<T: Element> Tensor<T> {
+    /// A copy of `self` with diagonal `offset` over `axis1` and `axis2` replaced by `src`, which
+    /// has the shape of [`diagonal`](Self::diagonal)'s result (`torch.diagonal_scatter`). On
+    /// zeros it is the adjoint of `diagonal`: what the gradient of a diagonal is built from.
+    ///
+    /// ```
+    /// use scalpel_tensor::Tensor;
+    /// let zeros = Tensor::<i32>::zeros([2, 3]);
+    /// let src = Tensor::from_vec1(vec![7, 8]);
+    /// assert_eq!(zeros.diagonal_scatter(&src, 1, 0, 1).unwrap().to_vec(), vec![0, 7, 0, 0, 0, 8]);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`diagonal`](Self::diagonal), and a `src` whose shape is not the diagonal's.
+    pub fn diagonal_scatter(
+        &self,
+        src: &Tensor<T>,
+        offset: isize,
+        axis1: isize,
+        axis2: isize,
+    ) -> Result<Tensor<T>> {
+        let out = Tensor::from_vec_unchecked(self.to_vec(), self.shape().clone());
+        let positions = {
+            let diagonal = out.diagonal(offset, axis1, axis2)?;
+            if diagonal.shape() != src.shape() {
+                return Err(TensorError::mismatch(
+                    "diagonal_scatter",
+                    src.shape(),
+                    diagonal.shape(),
+                    format!("is not the shape of diagonal {offset} over axes ({axis1}, {axis2})"),
+                ));
+            }
+            diagonal.layout().offsets()
+        };
+        let mut data = out.into_vec();
+        for (at, v) in positions.into_iter().zip(src.to_vec()) {
+            data[at] = v;
+        }
+        Ok(Tensor::from_vec_unchecked(data, self.shape().clone()))
     }
 }
 
@@ -165,6 +207,34 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("trace") && e.contains("[2, 2, 2]"), "{e}");
+    }
+
+    #[test]
+    fn diagonal_scatter_writes_exactly_the_diagonal_of_views() {
+        let stored = Tensor::from_vec((0..60).collect::<Vec<i64>>(), [3, 4, 5]).unwrap();
+        for x in [
+            stored.clone(),
+            stored.transpose(1, 2).unwrap(),
+            stored.flip(&[0, 2]).unwrap(),
+        ] {
+            for k in -5..=5 {
+                let d = x.diagonal(k, 2, 1).unwrap();
+                let src = d.map(|v| -1 - v);
+                let y = x.diagonal_scatter(&src, k, 2, 1).unwrap();
+                assert_eq!(y.diagonal(k, 2, 1).unwrap().to_vec(), src.to_vec());
+                // Every other element is unchanged: the scattered values are negative.
+                let untouched = y.to_vec().iter().filter(|&&v| v >= 0).count();
+                assert_eq!(untouched, x.numel() - d.numel(), "k = {k}");
+            }
+        }
+        let e = stored
+            .diagonal_scatter(&Tensor::zeros([3, 2]), 0, 1, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("diagonal_scatter") && e.contains("[3, 4]"),
+            "{e}"
+        );
     }
 
     #[test]

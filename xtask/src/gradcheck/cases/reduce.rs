@@ -121,10 +121,11 @@ fn var_cases(rng: &mut Rng) -> Vec<Case> {
         .collect()
 }
 
-/// p-norms of orders 2, 3, 1.5 and 1 (at least 0.3 from zero, where |x| has its kink) and
-/// ±∞ (magnitudes pairwise distinct, so that the extreme is unique), over each axis set.
+/// p-norms of orders 2, 3, 1.5, 0.5 and 1 (at least 0.3 from zero, where |x| has its kink)
+/// and ±∞ (magnitudes pairwise distinct, so that the extreme is unique), each over two axis sets
+/// in two views.
 fn norm_cases(rng: &mut Rng) -> Vec<Case> {
-    let orders = [2.0, 3.0, f64::INFINITY, 1.5, 1.0, f64::NEG_INFINITY];
+    let orders = [2.0, 3.0, f64::INFINITY, 1.5, 0.5, 1.0, f64::NEG_INFINITY];
     let views = [
         View::Contiguous,
         View::Transposed,
@@ -132,11 +133,13 @@ fn norm_cases(rng: &mut Rng) -> Vec<Case> {
         View::Flipped,
         View::Broadcast,
     ];
-    axis_sets(false)
-        .into_iter()
+    let sets = axis_sets(false);
+    orders
+        .iter()
         .enumerate()
-        .map(|(i, (axes, keepdim))| {
-            let p = orders[i % orders.len()];
+        .flat_map(|(i, &p)| [(i, p, 2 * i), (i, p, 2 * i + 1)])
+        .map(|(i, p, k)| {
+            let (axes, keepdim) = sets[(k + i) % sets.len()].clone();
             let draw: Draw = if p.is_infinite() {
                 distinct_magnitudes
             } else {
@@ -144,7 +147,7 @@ fn norm_cases(rng: &mut Rng) -> Vec<Case> {
             };
             let dims = sample::dims(rng, 4, 2, 3);
             let label = format!("norm p={p} axes {axes:?} keepdim {keepdim}");
-            one_input(rng, &label, &dims, views[i % views.len()], draw, move |x| {
+            one_input(rng, &label, &dims, views[k % views.len()], draw, move |x| {
                 x.norm(p, &axes, keepdim)
             })
         })
