@@ -152,14 +152,18 @@ fn pieces_cases(rng: &mut Rng, chunk: bool) -> Vec<Case> {
                 } else {
                     x.split(n, axis)?
                 };
-                let weighted = pieces
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| p.mul_scalar(k as f64 + 1.0))
-                    .collect::<Result<Vec<_>>>()?;
-                Var::concat(&weighted.iter().collect::<Vec<_>>(), axis)
+                Var::concat(&weighted(&pieces)?.iter().collect::<Vec<_>>(), axis)
             })
         })
+        .collect()
+}
+
+/// The pieces of a split, weighted 1, 2, 3, … so that each one's gradient is told apart.
+fn weighted(pieces: &[Var<f64>]) -> Result<Vec<Var<f64>>> {
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(k, p)| p.mul_scalar(k as f64 + 1.0))
         .collect()
 }
 
@@ -178,13 +182,8 @@ fn unbind_cases(rng: &mut Rng) -> Vec<Case> {
             let d = sample::dims(rng, rank, 1, 4);
             let label = format!("unbind along {axis}");
             one_input_squared(rng, label, &d, view, anywhere, i % 2 == 1, move |x| {
-                let weighted = x
-                    .unbind(axis)?
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| p.mul_scalar(k as f64 + 1.0))
-                    .collect::<Result<Vec<_>>>()?;
-                Var::stack(&weighted.iter().collect::<Vec<_>>(), axis)
+                let pieces = weighted(&x.unbind(axis)?)?;
+                Var::stack(&pieces.iter().collect::<Vec<_>>(), axis)
             })
         })
         .collect()

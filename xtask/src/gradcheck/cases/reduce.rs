@@ -9,6 +9,17 @@ use super::super::sample::{self, fmt_dims, View};
 use super::super::{Case, Entry};
 use super::{any_shape, anywhere, one_input, one_input_squared, output_tag, Draw, OUTPUT_VIEWS};
 
+/// Every view, cycled over the cases of a reduction. A broadcast input ties the copies along
+/// axis 0 structurally; that tie is differentiable (the copies move together), so even max and
+/// min take it.
+const VIEWS: [View; 5] = [
+    View::Contiguous,
+    View::Transposed,
+    View::Strided,
+    View::Flipped,
+    View::Broadcast,
+];
+
 /// A reduction over axes with keepdim.
 type Reduction = fn(&Var<f64>, &[isize], bool) -> Result<Var<f64>>;
 
@@ -70,15 +81,6 @@ fn axis_sets(empty: bool) -> Vec<(Vec<isize>, bool)> {
 
 /// One case per axis set, on inputs of rank 3 and 4 alternately, in each view.
 fn over_axes(rng: &mut Rng, op: &str, draw: Draw, empty: bool, f: Reduction) -> Vec<Case> {
-    // A broadcast input ties the copies along axis 0 structurally; that tie is differentiable
-    // (the copies move together), so even max and min take it.
-    let views = [
-        View::Contiguous,
-        View::Transposed,
-        View::Strided,
-        View::Flipped,
-        View::Broadcast,
-    ];
     axis_sets(empty)
         .into_iter()
         .enumerate()
@@ -86,7 +88,7 @@ fn over_axes(rng: &mut Rng, op: &str, draw: Draw, empty: bool, f: Reduction) -> 
             let rank = if i % 2 == 0 { 3 } else { 4 };
             let dims = sample::dims(rng, rank, 2, if rank == 3 { 4 } else { 3 });
             let label = format!("{op} axes {axes:?} keepdim {keepdim}");
-            one_input(rng, &label, &dims, views[i % views.len()], draw, move |x| {
+            one_input(rng, &label, &dims, VIEWS[i % VIEWS.len()], draw, move |x| {
                 f(x, &axes, keepdim)
             })
         })
@@ -126,13 +128,6 @@ fn var_cases(rng: &mut Rng) -> Vec<Case> {
 /// in two views.
 fn norm_cases(rng: &mut Rng) -> Vec<Case> {
     let orders = [2.0, 3.0, f64::INFINITY, 1.5, 0.5, 1.0, f64::NEG_INFINITY];
-    let views = [
-        View::Contiguous,
-        View::Transposed,
-        View::Strided,
-        View::Flipped,
-        View::Broadcast,
-    ];
     let sets = axis_sets(false);
     orders
         .iter()
@@ -147,7 +142,7 @@ fn norm_cases(rng: &mut Rng) -> Vec<Case> {
             };
             let dims = sample::dims(rng, 4, 2, 3);
             let label = format!("norm p={p} axes {axes:?} keepdim {keepdim}");
-            one_input(rng, &label, &dims, views[k % views.len()], draw, move |x| {
+            one_input(rng, &label, &dims, VIEWS[k % VIEWS.len()], draw, move |x| {
                 x.norm(p, &axes, keepdim)
             })
         })
