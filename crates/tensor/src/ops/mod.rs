@@ -13,3 +13,4 @@ pub mod reduce;
 mod scan;
 mod sort;
 pub mod triangle;
+pub mod unique;

@@ -12,7 +12,7 @@ use crate::tensor::Tensor;
 
 /// Ascending order with NaN above everything and NaNs equal to one another.
 #[allow(clippy::eq_op)]
-fn ascending<T: PartialOrd>(a: &T, b: &T) -> Ordering {
+pub(super) fn ascending<T: PartialOrd>(a: &T, b: &T) -> Ordering {
     a.partial_cmp(b).unwrap_or_else(|| (a != a).cmp(&(b != b)))
 }
 
