@@ -1,5 +1,5 @@
 //! `einsum` of variables: the tensor crate's plan, run on [`Var`] operations (diagonal, sum,
-//! permute, reshape, expand, matmul), whose gradients, to every order, it inherits.
+//! permute, reshape, expand, matmul, mul), whose gradients, to every order, it inherits.
 
 use scalpel_tensor::ops::einsum::{einsum, Operand};
 use scalpel_tensor::Float;
@@ -29,6 +29,9 @@ impl<T: Float> Operand for Var<T> {
     }
     fn matrix_product(&self, other: &Self) -> Result<Self> {
         self.matmul(other)
+    }
+    fn product(&self, other: &Self) -> Result<Self> {
+        self.mul(other)
     }
 }
 

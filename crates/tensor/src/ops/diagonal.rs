@@ -29,19 +29,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// An axis out of range, or the same axis twice.
     pub fn diagonal(&self, offset: isize, axis1: isize, axis2: isize) -> Result<Tensor<T>> {
-        let op = "diagonal";
-        let a1 = resolve_axis(op, axis1, self.rank())?;
-        let a2 = resolve_axis(op, axis2, self.rank())?;
-        if a1 == a2 {
-            return Err(TensorError::arg(
-                op,
-                format!(
-                    "axis1 and axis2 are both axis {a1} of shape {:?}: a diagonal needs two \
-                     different axes",
-                    self.dims()
-                ),
-            ));
-        }
+        let (a1, a2) = self.diagonal_axes("diagonal", axis1, axis2)?;
         let (rows, cols) = (self.dims()[a1] as i128, self.dims()[a2] as i128);
         let (s1, s2) = (self.strides()[a1], self.strides()[a2]);
         let k = offset as i128;
@@ -71,6 +59,28 @@ impl<T: Element> Tensor<T> {
 }
 
 impl<T: Element> Tensor<T> {
+    /// `axis1` and `axis2` resolved, checked to be two different axes of `self`.
+    fn diagonal_axes(
+        &self,
+        op: &'static str,
+        axis1: isize,
+        axis2: isize,
+    ) -> Result<(usize, usize)> {
+        let a1 = resolve_axis(op, axis1, self.rank())?;
+        let a2 = resolve_axis(op, axis2, self.rank())?;
+        if a1 == a2 {
+            return Err(TensorError::arg(
+                op,
+                format!(
+                    "axis1 and axis2 are both axis {a1} of shape {:?}: a diagonal needs two \
+                     different axes",
+                    self.dims()
+                ),
+            ));
+        }
+        Ok((a1, a2))
+    }
+
     /// A copy of `self` with diagonal `offset` over `axis1` and `axis2` replaced by `src`, which
     /// has the shape of [`diagonal`](Self::diagonal)'s result (`torch.diagonal_scatter`). On
     /// zeros it is the adjoint of `diagonal`: what the gradient of a diagonal is built from.
@@ -91,6 +101,7 @@ impl<T: Element> Tensor<T> {
         axis1: isize,
         axis2: isize,
     ) -> Result<Tensor<T>> {
+        self.diagonal_axes("diagonal_scatter", axis1, axis2)?;
         let out = Tensor::from_vec_unchecked(self.to_vec(), self.shape().clone());
         let positions = {
             let diagonal = out.diagonal(offset, axis1, axis2)?;
@@ -235,6 +246,14 @@ mod tests {
             e.contains("diagonal_scatter") && e.contains("[3, 4]"),
             "{e}"
         );
+        let src = Tensor::zeros([4]);
+        for (a, b) in [(0, 0), (0, 3)] {
+            let e = stored
+                .diagonal_scatter(&src, 0, a, b)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("diagonal_scatter"), "{e}");
+        }
     }
 
     #[test]

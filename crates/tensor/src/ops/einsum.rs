@@ -13,7 +13,8 @@
 //! scalpel-autograd, differentiable variables share it: each operand first loses its repeated
 //! letters (a diagonal) and the letters no other operand or the output has (a sum); then the
 //! operands are contracted from left to right, each pair as one batched matrix product with the
-//! shared letters as its batch, row or inner axes.
+//! shared letters as its batch, row or inner axes — or, when the pair shares no letter to sum
+//! over, as one broadcast element-wise product.
 
 use crate::element::Float;
 use crate::error::TensorError;
@@ -37,6 +38,8 @@ pub trait Operand: Clone + Sized {
     fn expanded(&self, dims: Vec<usize>) -> Result<Self, Self::Error>;
     /// The matrix product, batched over equal leading axes (`torch.matmul` on rank ≥ 2).
     fn matrix_product(&self, other: &Self) -> Result<Self, Self::Error>;
+    /// The element-wise product, broadcasting.
+    fn product(&self, other: &Self) -> Result<Self, Self::Error>;
 }
 
 impl<T: Float> Operand for Tensor<T> {
@@ -61,6 +64,9 @@ impl<T: Float> Operand for Tensor<T> {
     }
     fn matrix_product(&self, other: &Self) -> Result<Self, TensorError> {
         self.matmul(other)
+    }
+    fn product(&self, other: &Self) -> Result<Self, TensorError> {
+        self.mul(other)
     }
 }
 
@@ -190,6 +196,19 @@ pub fn einsum<O: Operand>(equation: &str, operands: &[O]) -> Result<O, O::Error>
             )
             .into());
         }
+        for (i, j) in (0..labels.len()).flat_map(|i| (i + 1..labels.len()).map(move |j| (i, j))) {
+            if labels[i] == labels[j] && dims[i] != dims[j] {
+                return Err(bad(
+                    equation,
+                    format!(
+                        "{} repeats in term {term:?} over axes {i} and {j} of shape {dims:?}, \
+                         which differ in size",
+                        label_name(labels[i])
+                    ),
+                )
+                .into());
+            }
+        }
         inputs.push(labels);
     }
     let output = output_labels(equation, rhs, &inputs, ellipsis_rank)?;
@@ -198,7 +217,7 @@ pub fn einsum<O: Operand>(equation: &str, operands: &[O]) -> Result<O, O::Error>
     let reduced = operands
         .iter()
         .zip(inputs)
-        .map(|(operand, labels)| without_repeats(equation, operand.clone(), labels))
+        .map(|(operand, labels)| without_repeats(operand.clone(), labels))
         .collect::<Result<Vec<_>, _>>()?;
     let global = label_sizes(equation, &reduced)?;
     let mut pending = Vec::with_capacity(reduced.len());
@@ -267,9 +286,9 @@ fn output_labels(
     Ok(out)
 }
 
-/// `operand` with each letter it repeats replaced by the diagonal over its axes.
+/// `operand` with each letter it repeats replaced by the diagonal over its axes (whose sizes
+/// were checked to agree).
 fn without_repeats<O: Operand>(
-    equation: &str,
     mut operand: O,
     mut labels: Vec<Label>,
 ) -> Result<(O, Vec<Label>), O::Error> {
@@ -277,14 +296,6 @@ fn without_repeats<O: Operand>(
         .flat_map(|i| (i + 1..labels.len()).map(move |j| (i, j)))
         .find(|&(i, j)| labels[i] == labels[j])
     {
-        let dims = operand.sizes();
-        if dims[i] != dims[j] {
-            return Err(bad(
-                equation,
-                format!("a repeated letter spans axes {i} and {j} of shape {dims:?}"),
-            )
-            .into());
-        }
         operand = operand.take_diagonal(i, j)?;
         let l = labels[i];
         labels.remove(j);
@@ -300,28 +311,43 @@ fn label_sizes<O: Operand>(
     operands: &[(O, Vec<Label>)],
 ) -> Result<Vec<usize>, TensorError> {
     let mut global = vec![1usize; ELLIPSIS + 64];
-    let mut seen = vec![false; global.len()];
-    for (operand, labels) in operands {
+    // The operand that gave each label its size, if any.
+    let mut from: Vec<Option<usize>> = vec![None; global.len()];
+    for (k, (operand, labels)) in operands.iter().enumerate() {
         for (&l, d) in labels.iter().zip(operand.sizes()) {
             if l >= global.len() {
                 return Err(bad(equation, "too many axes under `...`"));
             }
-            if seen[l] && global[l] != d && global[l] != 1 && d != 1 {
-                return Err(bad(
-                    equation,
-                    format!(
-                        "one label has sizes {} and {d}, which do not broadcast",
-                        global[l]
-                    ),
-                ));
+            match from[l] {
+                Some(j) if global[l] != d && global[l] != 1 && d != 1 => {
+                    return Err(bad(
+                        equation,
+                        format!(
+                            "{} has size {} in operand {j} and {d} in operand {k}, which do not \
+                             broadcast",
+                            label_name(l),
+                            global[l]
+                        ),
+                    ));
+                }
+                Some(_) if global[l] != 1 => {}
+                _ => {
+                    global[l] = d;
+                    from[l] = Some(k);
+                }
             }
-            if !seen[l] || global[l] == 1 {
-                global[l] = d;
-            }
-            seen[l] = true;
         }
     }
     Ok(global)
+}
+
+/// How an error names a label: its letter, or its place under `...`.
+fn label_name(l: Label) -> String {
+    match l {
+        0..26 => format!("letter {}", (b'A' + l as u8) as char),
+        26..ELLIPSIS => format!("letter {}", (b'a' + (l - 26) as u8) as char),
+        _ => format!("axis {} under `...`", l - ELLIPSIS),
+    }
 }
 
 /// `operand` summed over the labels for which `keep` is false.
@@ -381,26 +407,47 @@ fn contract<O: Operand>(
     let size = |ls: &[Label]| ls.iter().map(|&l| global[l]).product::<usize>();
     let batch_dims: Vec<usize> = batch.iter().map(|&l| global[l]).collect();
     let arrange = |o: &O, labels: &[Label], order: [&[Label]; 3], shape: [usize; 2]| {
-        let axes: Vec<isize> = order
-            .concat()
-            .iter()
-            .map(|l| {
-                labels
-                    .iter()
-                    .position(|x| x == l)
-                    .expect("a label of the operand") as isize
-            })
-            .collect();
         let mut dims = batch_dims.clone();
         dims.extend(shape);
-        permute_unless_identity(o, &axes)?.reshaped(dims)
+        arrange_as(o, labels, &order, dims)
     };
+    let labels: Vec<Label> = [&batch[..], &rows, &cols].concat();
+    let dims: Vec<usize> = labels.iter().map(|&l| global[l]).collect();
+    if inner.is_empty() {
+        // Nothing to sum over: a broadcast product of [batch, rows, 1…] and [batch, 1…, cols].
+        let ones = |ls: &[Label]| vec![1; ls.len()];
+        let sized = |ls: &[Label]| ls.iter().map(|&l| global[l]).collect::<Vec<_>>();
+        let left_dims = [batch_dims.clone(), sized(&rows), ones(&cols)].concat();
+        let right_dims = [batch_dims.clone(), ones(&rows), sized(&cols)].concat();
+        let left = arrange_as(a, a_labels, &[&batch, &rows], left_dims)?;
+        let right = arrange_as(b, b_labels, &[&batch, &cols], right_dims)?;
+        return Ok((left.product(&right)?, labels));
+    }
     let (m, k, n) = (size(&rows), size(&inner), size(&cols));
     let left = arrange(a, a_labels, [&batch, &rows, &inner], [m, k])?;
     let right = arrange(b, b_labels, [&batch, &inner, &cols], [k, n])?;
-    let labels: Vec<Label> = [&batch[..], &rows, &cols].concat();
-    let dims = labels.iter().map(|&l| global[l]).collect();
     Ok((left.matrix_product(&right)?.reshaped(dims)?, labels))
+}
+
+/// `operand` with its axes (named by `labels`) permuted into the order of `groups`, then
+/// reshaped to `dims`.
+fn arrange_as<O: Operand>(
+    operand: &O,
+    labels: &[Label],
+    groups: &[&[Label]],
+    dims: Vec<usize>,
+) -> Result<O, O::Error> {
+    let axes: Vec<isize> = groups
+        .concat()
+        .iter()
+        .map(|l| {
+            labels
+                .iter()
+                .position(|x| x == l)
+                .expect("a label of the operand") as isize
+        })
+        .collect();
+    permute_unless_identity(operand, &axes)?.reshaped(dims)
 }
 
 /// `operand.permuted(axes)`, or `operand` itself when `axes` keeps the order.
@@ -574,5 +621,16 @@ mod tests {
                 "{equation}: {e}"
             );
         }
+        let e = Tensor::einsum("ij,jk->ik", &[&m, &Tensor::zeros([2, 4])])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("letter j has size 3 in operand 0 and 2 in operand 1"),
+            "{e}"
+        );
+        let e = Tensor::einsum("iijj->", &[&Tensor::<f64>::zeros([2, 2, 3, 4])])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("axes 2 and 3 of shape [2, 2, 3, 4]"), "{e}");
     }
 }

@@ -30,6 +30,7 @@ fn einsum_cases(rng: &mut Rng) -> Vec<Case> {
         ("bij,bjk->bik", vec![(vec![2, 2, 3], f), (vec![2, 3, 2], s)]),
         ("ij,ij->", vec![(vec![3, 2], c), (vec![3, 2], w)]),
         ("i,j->ji", vec![(vec![3], f), (vec![2], c)]),
+        ("ij,ij->ji", vec![(vec![2, 3], s), (vec![1, 3], c)]),
         (
             "...ij,...jk->...ik",
             vec![(vec![3, 1, 2, 2], c), (vec![2, 2, 3], b)],
